@@ -226,3 +226,18 @@ mod tests {
         assert_eq!(names.len(), Code::ALL.len());
     }
 }
+
+#[cfg(test)]
+mod docs_tests {
+    use super::Code;
+
+    /// `docs/diagnostics.md` lists every code with its name.
+    #[test]
+    fn every_code_is_documented() {
+        let docs = include_str!("../../../docs/diagnostics.md");
+        for code in Code::ALL {
+            let row = format!("| `{}` | `{}` |", code.id, code.name);
+            assert!(docs.contains(&row), "docs/diagnostics.md lacks {row}");
+        }
+    }
+}

@@ -110,6 +110,13 @@ impl Diagnostics {
         self.items.push(diagnostic);
     }
 
+    /// Pushes a diagnostic and returns it for further decoration.
+    pub fn push_mut(&mut self, diagnostic: Diagnostic) -> &mut Diagnostic {
+        let index = self.items.len();
+        self.items.push(diagnostic);
+        &mut self.items[index]
+    }
+
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
     }

@@ -1,0 +1,214 @@
+//! Parsing one file: lexical pre-scan, nesting guard, the pest grammar
+//! (`grammar/zmodel.pest`) and lowering of the pest tree to [`ast`].
+//!
+//! Parsing never fails: every problem becomes a diagnostic and the tree
+//! holds whatever could be recovered.
+
+mod decls;
+mod docs;
+mod expr;
+mod guard;
+mod model;
+mod names;
+mod recovery;
+
+use std::collections::HashMap;
+
+use pest::iterators::Pair;
+use pest::Parser as _;
+use pest_derive::Parser;
+use zgen_diagnostics::{Diagnostic, Diagnostics, FileId, Span};
+
+use crate::ast;
+use crate::comments;
+use docs::DocIndex;
+
+/// The path is relative to this crate's manifest directory.
+#[derive(Parser)]
+#[grammar = "../../grammar/zmodel.pest"]
+pub(crate) struct ZModelParser;
+
+/// Parses one file. Spans are byte offsets into `text`.
+pub fn parse(file: FileId, text: &str) -> (ast::SchemaFile, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut scan = comments::scan(file, text);
+    for d in std::mem::take(&mut scan.diagnostics) {
+        diags.push(d);
+    }
+    let mut masks = std::mem::take(&mut scan.masks);
+    for (region, at) in guard::deep_regions(text, &scan) {
+        diags.push(guard::too_deep(Span::new(file, at, at + 1)));
+        masks.push(region);
+    }
+    comments::drop_masked(&mut scan, &masks);
+    let input = if masks.is_empty() {
+        text.to_string()
+    } else {
+        comments::apply_masks(text, &masks)
+    };
+
+    let mut out = ast::SchemaFile {
+        file,
+        ..Default::default()
+    };
+    let comment_ends = scan
+        .comments
+        .iter()
+        .map(|c| (c.span.end as usize, c.span.start as usize))
+        .chain(scan.docs.iter().map(|d| (d.end, d.start)))
+        .collect();
+    let mut cx = Lower {
+        file,
+        text: &input,
+        comment_ends,
+        base: 0,
+        diags,
+        docs: DocIndex::new(std::mem::take(&mut scan.docs)),
+        error_regions: masks,
+        too_deep: None,
+        first_decl: None,
+    };
+    match ZModelParser::parse(Rule::schema, &input) {
+        Ok(pairs) => {
+            for pair in pairs {
+                cx.schema(pair, &mut out);
+            }
+        }
+        Err(err) => cx.parse_in_chunks(&scan, err, &mut out),
+    }
+    cx.report_dangling_docs();
+    let mut diags = cx.diags;
+    diags.sort();
+    out.comments = scan.comments;
+    (out, diags)
+}
+
+/// Lowering state for one file.
+pub(crate) struct Lower<'a> {
+    file: FileId,
+    /// The parser input: the file text with masked ranges blanked.
+    text: &'a str,
+    /// Start of each comment by its end offset, for trimming spans.
+    comment_ends: HashMap<usize, usize>,
+    /// Offset of the text pest is parsing within `text` (non-zero only when
+    /// a failed file is parsed declaration by declaration).
+    base: usize,
+    diags: Diagnostics,
+    docs: DocIndex,
+    /// Ranges already reported as errors: no further diagnostics about
+    /// doc comments there.
+    error_regions: Vec<(usize, usize)>,
+    /// Set when an expression of the current declaration is nested too deeply.
+    too_deep: Option<Span>,
+    /// The first declaration of the file, for `import` order.
+    first_decl: Option<Span>,
+}
+
+impl<'a> Lower<'a> {
+    /// The file span of a pest span. A rule that ends with an optional or
+    /// repeated part that matched nothing also holds the whitespace and
+    /// comments pest skipped before trying it; those are trimmed off.
+    fn span(&self, s: pest::Span<'_>) -> Span {
+        let start = self.base + s.start();
+        let mut end = self.base + s.end();
+        loop {
+            let trimmed = self
+                .slice(start, end)
+                .trim_end_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
+            end = start + trimmed.len();
+            match self.comment_ends.get(&end) {
+                Some(&c) if c >= start && c < end => end = c,
+                _ => break,
+            }
+        }
+        Span::new(self.file, start, end)
+    }
+
+    fn span_of(&self, p: &Pair<'_, Rule>) -> Span {
+        self.span(p.as_span())
+    }
+
+    fn ident(&self, p: &Pair<'_, Rule>) -> ast::Ident {
+        ast::Ident {
+            name: p.as_str().to_string(),
+            span: self.span_of(p),
+        }
+    }
+
+    fn error(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn take_docs(&mut self, span: Span) -> ast::Docs {
+        self.docs.take(span.start as usize)
+    }
+
+    fn mark_error(&mut self, span: Span) {
+        self.error_regions
+            .push((span.start as usize, span.end as usize));
+    }
+
+    /// Text of the whole parser input between two file offsets.
+    fn slice(&self, start: usize, end: usize) -> &'a str {
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    fn report_dangling_docs(&mut self) {
+        let regions = std::mem::take(&mut self.error_regions);
+        for (start, end, anchor) in self.docs.unused() {
+            if regions.iter().any(|&(s, e)| s <= anchor && anchor < e) {
+                continue;
+            }
+            self.diags
+                .push(docs::dangling(Span::new(self.file, start, end)));
+        }
+        self.error_regions = regions;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// When pest itself gives up (its stack guard, on a small stack), the
+    /// file is parsed declaration by declaration and the rest survives.
+    #[test]
+    fn a_declaration_pest_gives_up_on_does_not_hide_the_others() {
+        let deep = format!("{}a{}", "(".repeat(120), ")".repeat(120));
+        let src = format!(
+            "model A {{\n  id Int @id\n}}\nmodel B {{\n  @@allow('all', {deep})\n}}\nmodel C {{\n  id Int @id\n  x: Int\n}}\n"
+        );
+        let run = move || {
+            let (file, diags) = parse(FileId(0), &src);
+            let names: Vec<String> = file.decls.iter().map(|d| d.name().name.clone()).collect();
+            let spans: Vec<(String, String)> = diags
+                .iter()
+                .map(|d| {
+                    (
+                        d.message.clone(),
+                        src.get(d.span.range()).unwrap_or("").to_string(),
+                    )
+                })
+                .collect();
+            (names, spans)
+        };
+        for stack in [160 << 10, 4 << 20] {
+            let (names, diags) = std::thread::Builder::new()
+                .stack_size(stack)
+                .spawn(run.clone())
+                .map(|t| t.join())
+                .ok()
+                .and_then(Result::ok)
+                .unwrap_or_default();
+            assert!(
+                names.contains(&"A".to_string()) && names.contains(&"C".to_string()),
+                "{names:?}"
+            );
+            let last = diags.last().cloned().unwrap_or_default();
+            assert_eq!(last.1, "x: Int", "{diags:?}");
+            if names.len() == 2 {
+                assert_eq!(diags[0].0, "declaration is too complex to parse");
+            }
+        }
+    }
+}
