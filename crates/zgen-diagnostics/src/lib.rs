@@ -161,9 +161,8 @@ impl Diagnostics {
     pub fn sort(&mut self) {
         self.items
             .sort_by_key(|d| (d.span.file, d.span.start, d.span.end, d.severity));
-        self.items.dedup_by(|a, b| {
-            a.code == b.code && a.span == b.span && a.message == b.message
-        });
+        self.items
+            .dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
     }
 
     pub fn into_vec(self) -> Vec<Diagnostic> {

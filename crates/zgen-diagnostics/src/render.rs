@@ -162,7 +162,9 @@ pub fn render_json(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
 
 /// Escapes the data part of a workflow command.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a property value of a workflow command.
@@ -204,9 +206,13 @@ mod tests {
         let file = sources.add("a,b.zmodel", "model A {\n  x Foo\n}\n");
         let mut diags = Diagnostics::new();
         diags.push(
-            Diagnostic::error(Code::UNRESOLVED_TYPE, Span::new(file, 14, 17), "unknown type `Foo`")
-                .with_label("not declared")
-                .with_help("declare `Foo`\nor fix the name"),
+            Diagnostic::error(
+                Code::UNRESOLVED_TYPE,
+                Span::new(file, 14, 17),
+                "unknown type `Foo`",
+            )
+            .with_label("not declared")
+            .with_help("declare `Foo`\nor fix the name"),
         );
         (diags, sources)
     }

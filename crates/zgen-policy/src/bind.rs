@@ -13,7 +13,11 @@ pub type Auth<'a> = Option<&'a Json>;
 
 /// Replaces auth values by constants and folds the predicate.
 pub fn bind(pred: &Pred, auth: Auth<'_>) -> Pred {
-    Binder { auth, elements: Vec::new() }.pred(pred)
+    Binder {
+        auth,
+        elements: Vec::new(),
+    }
+    .pred(pred)
 }
 
 struct Binder<'a> {
@@ -28,7 +32,9 @@ impl<'a> Binder<'a> {
             AuthRoot::Auth => self.auth?,
             AuthRoot::Element(depth) => *self.elements.get(depth as usize)?,
         };
-        path.iter().try_fold(start, |v, key| v.get(key)).filter(|v| !v.is_null())
+        path.iter()
+            .try_fold(start, |v, key| v.get(key))
+            .filter(|v| !v.is_null())
     }
 
     fn val(&self, v: &Val) -> Val {
@@ -68,16 +74,31 @@ impl<'a> Binder<'a> {
                 Val::Const(Value::Int(i)) => truth(i != 0),
                 other => Pred::Truthy(other),
             },
-            Pred::In { lhs, list } => in_list(self.val(lhs), list.iter().map(|v| self.val(v)).collect()),
-            Pred::InAuth { lhs, root, path, ty } => {
+            Pred::In { lhs, list } => {
+                in_list(self.val(lhs), list.iter().map(|v| self.val(v)).collect())
+            }
+            Pred::InAuth {
+                lhs,
+                root,
+                path,
+                ty,
+            } => {
                 let list = match self.lookup(*root, path) {
-                    Some(Json::Array(items)) => items.iter().map(|j| Val::Const(json_to_value(j, *ty))).collect(),
+                    Some(Json::Array(items)) => items
+                        .iter()
+                        .map(|j| Val::Const(json_to_value(j, *ty)))
+                        .collect(),
                     // A missing list: `x in null` is NULL.
                     _ => return Pred::Unknown,
                 };
                 in_list(self.val(lhs), list)
             }
-            Pred::Like { kind, value, search, insensitive } => {
+            Pred::Like {
+                kind,
+                value,
+                search,
+                insensitive,
+            } => {
                 // A NULL search matches any non-null value (P-60).
                 let search = match self.val(search) {
                     Val::Const(Value::Null) => Val::Const(Value::Text(String::new())),
@@ -85,32 +106,59 @@ impl<'a> Binder<'a> {
                 };
                 match self.val(value) {
                     Val::Const(Value::Null) => Pred::Unknown,
-                    value => Pred::Like { kind: *kind, value, search, insensitive: *insensitive },
+                    value => Pred::Like {
+                        kind: *kind,
+                        value,
+                        search,
+                        insensitive: *insensitive,
+                    },
                 }
             }
             Pred::RelationIsNull { .. } => p.clone(),
-            Pred::Collection { quantifier, row, relation, scope, condition } => Pred::Collection {
+            Pred::Collection {
+                quantifier,
+                row,
+                relation,
+                scope,
+                condition,
+            } => Pred::Collection {
                 quantifier: *quantifier,
                 row: row.clone(),
                 relation: *relation,
                 scope: *scope,
                 condition: Box::new(self.pred(condition)),
             },
-            Pred::ToOne { row, relation, scope, condition } => Pred::ToOne {
+            Pred::ToOne {
+                row,
+                relation,
+                scope,
+                condition,
+            } => Pred::ToOne {
                 row: row.clone(),
                 relation: *relation,
                 scope: *scope,
                 condition: Box::new(self.pred(condition)),
             },
-            Pred::AuthCollection { quantifier, root, path, depth, condition } => {
-                self.auth_collection(*quantifier, *root, path, *depth, condition)
-            }
+            Pred::AuthCollection {
+                quantifier,
+                root,
+                path,
+                depth,
+                condition,
+            } => self.auth_collection(*quantifier, *root, path, *depth, condition),
         }
     }
 
     /// Expands a predicate over an auth list element by element (P-37): a
     /// missing list is NULL; `?` is an OR, `!` an AND, `^` a NOT-OR.
-    fn auth_collection(&mut self, q: Quantifier, root: AuthRoot, path: &[String], depth: u32, condition: &Pred) -> Pred {
+    fn auth_collection(
+        &mut self,
+        q: Quantifier,
+        root: AuthRoot,
+        path: &[String],
+        depth: u32,
+        condition: &Pred,
+    ) -> Pred {
         let Some(Json::Array(items)) = self.lookup(root, path) else {
             return Pred::Unknown;
         };
@@ -285,16 +333,27 @@ pub fn json_to_value(j: &Json, ty: Scalar) -> Value {
     match (ty, j) {
         (_, Json::Null) => Value::Null,
         (Scalar::Boolean, Json::Bool(b)) => Value::Bool(*b),
-        (Scalar::Int | Scalar::BigInt, Json::Number(n)) => {
-            n.as_i64().map(Value::Int).unwrap_or_else(|| n.as_f64().map(Value::Float).unwrap_or(Value::Null))
+        (Scalar::Int | Scalar::BigInt, Json::Number(n)) => n
+            .as_i64()
+            .map(Value::Int)
+            .unwrap_or_else(|| n.as_f64().map(Value::Float).unwrap_or(Value::Null)),
+        (Scalar::Int | Scalar::BigInt, Json::String(s)) => {
+            s.parse().map(Value::Int).unwrap_or(Value::Text(s.clone()))
         }
-        (Scalar::Int | Scalar::BigInt, Json::String(s)) => s.parse().map(Value::Int).unwrap_or(Value::Text(s.clone())),
-        (Scalar::Float | Scalar::Decimal, Json::Number(n)) => n.as_f64().map(Value::Float).unwrap_or(Value::Null),
-        (Scalar::Float | Scalar::Decimal, Json::String(s)) => s.parse().map(Value::Float).unwrap_or(Value::Text(s.clone())),
+        (Scalar::Float | Scalar::Decimal, Json::Number(n)) => {
+            n.as_f64().map(Value::Float).unwrap_or(Value::Null)
+        }
+        (Scalar::Float | Scalar::Decimal, Json::String(s)) => s
+            .parse()
+            .map(Value::Float)
+            .unwrap_or(Value::Text(s.clone())),
         (Scalar::Json, v) => Value::Text(v.to_string()),
         (_, Json::String(s)) => Value::Text(s.clone()),
         (_, Json::Bool(b)) => Value::Bool(*b),
-        (_, Json::Number(n)) => n.as_i64().map(Value::Int).unwrap_or_else(|| Value::Float(n.as_f64().unwrap_or(0.0))),
+        (_, Json::Number(n)) => n
+            .as_i64()
+            .map(Value::Int)
+            .unwrap_or_else(|| Value::Float(n.as_f64().unwrap_or(0.0))),
         (_, other) => Value::Text(other.to_string()),
     }
 }

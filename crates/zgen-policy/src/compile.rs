@@ -35,7 +35,6 @@ enum Term {
 struct Frame {
     /// The scope number of the element row, or the auth element depth.
     target: FrameTarget,
-    binding: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -78,7 +77,11 @@ impl<'s> Compiler<'s> {
     pub fn model_policy(&mut self) -> Pred {
         let model = self.schema.model(self.model);
         let rules: Vec<&PolicyRule> = model.rules.iter().collect();
-        let default = if self.op == Operation::PostUpdate { Pred::True } else { Pred::False };
+        let default = if self.op == Operation::PostUpdate {
+            Pred::True
+        } else {
+            Pred::False
+        };
         self.combine(&rules, default)
     }
 
@@ -91,8 +94,18 @@ impl<'s> Compiler<'s> {
 
     fn combine(&mut self, rules: &[&PolicyRule], no_allow: Pred) -> Pred {
         let applies = |r: &&&PolicyRule| self.rule_applies(r);
-        let allows: Vec<&PolicyRule> = rules.iter().filter(applies).filter(|r| r.kind == RuleKind::Allow).copied().collect();
-        let denies: Vec<&PolicyRule> = rules.iter().filter(applies).filter(|r| r.kind == RuleKind::Deny).copied().collect();
+        let allows: Vec<&PolicyRule> = rules
+            .iter()
+            .filter(applies)
+            .filter(|r| r.kind == RuleKind::Allow)
+            .copied()
+            .collect();
+        let denies: Vec<&PolicyRule> = rules
+            .iter()
+            .filter(applies)
+            .filter(|r| r.kind == RuleKind::Deny)
+            .copied()
+            .collect();
         let allow = if allows.is_empty() {
             // Without an allow rule denies are irrelevant, except for the
             // default-allow cases (P-13, P-14, P-160).
@@ -133,7 +146,13 @@ impl<'s> Compiler<'s> {
     fn cond(&mut self, e: &Expr) -> Pred {
         match self.term(e) {
             Term::Cond(p) => p,
-            Term::Val(Val::Const(Value::Bool(b))) => if b { Pred::True } else { Pred::False },
+            Term::Val(Val::Const(Value::Bool(b))) => {
+                if b {
+                    Pred::True
+                } else {
+                    Pred::False
+                }
+            }
             Term::Val(v) => Pred::Truthy(v),
             _ => Pred::Unsupported("a non-Boolean value used as a condition"),
         }
@@ -162,21 +181,36 @@ impl<'s> Compiler<'s> {
                     .unwrap_or_default();
                 Term::Val(Val::Const(Value::Text(name)))
             }
-            ExprKind::This => Term::Row(self.scope_row(self.this_scope), self.model_of_scope_this()),
+            ExprKind::This => {
+                Term::Row(self.scope_row(self.this_scope), self.model_of_scope_this())
+            }
             ExprKind::Field(field) => {
                 let target = self.frames.last().map(|f| f.target);
                 match target {
-                    Some(FrameTarget::AuthElement(depth, _)) => self.auth_member(AuthRoot::Element(depth), Vec::new(), *field),
-                    Some(FrameTarget::Scope(scope, _)) => self.member(Term::Row(self.scope_row(scope), field.model), *field),
+                    Some(FrameTarget::AuthElement(depth, _)) => {
+                        self.auth_member(AuthRoot::Element(depth), Vec::new(), *field)
+                    }
+                    Some(FrameTarget::Scope(scope, _)) => {
+                        self.member(Term::Row(self.scope_row(scope), field.model), *field)
+                    }
                     None if self.future_rewrite => self.before_member(*field),
-                    None => self.member(Term::Row(self.scope_row(self.this_scope), field.model), *field),
+                    None => self.member(
+                        Term::Row(self.scope_row(self.this_scope), field.model),
+                        *field,
+                    ),
                 }
             }
-            ExprKind::Binding { depth, .. } => match self.frames.get(*depth as usize).map(|f| f.target) {
-                Some(FrameTarget::Scope(scope, model)) => Term::Row(self.scope_row(scope), model),
-                Some(FrameTarget::AuthElement(d, model)) => Term::AuthObject(AuthRoot::Element(d), Vec::new(), model),
-                None => Term::Val(Val::null()),
-            },
+            ExprKind::Binding { depth, .. } => {
+                match self.frames.get(*depth as usize).map(|f| f.target) {
+                    Some(FrameTarget::Scope(scope, model)) => {
+                        Term::Row(self.scope_row(scope), model)
+                    }
+                    Some(FrameTarget::AuthElement(d, model)) => {
+                        Term::AuthObject(AuthRoot::Element(d), Vec::new(), model)
+                    }
+                    None => Term::Val(Val::null()),
+                }
+            }
             ExprKind::Member { receiver, field } => {
                 let receiver = self.term(receiver);
                 self.member(receiver, *field)
@@ -184,13 +218,17 @@ impl<'s> Compiler<'s> {
             ExprKind::Call { name, args, .. } => self.call(name, args),
             ExprKind::Not(inner) => Term::Cond(Pred::negate(self.cond(inner))),
             ExprKind::Binary { op, lhs, rhs } => Term::Cond(self.binary(*op, lhs, rhs)),
-            ExprKind::Collection { quantifier, collection, binding, condition } => {
-                Term::Cond(self.collection(*quantifier, collection, binding.clone(), condition))
-            }
+            ExprKind::Collection {
+                quantifier,
+                collection,
+                condition,
+                ..
+            } => Term::Cond(self.collection(*quantifier, collection, condition)),
             ExprKind::Array(items) => Term::Array(items.iter().map(|i| self.val(i)).collect()),
-            ExprKind::Param(_) | ExprKind::Object(_) | ExprKind::FieldWithArgs { .. } | ExprKind::Error => {
-                Term::Cond(Pred::Unsupported("an expression zgen cannot compile"))
-            }
+            ExprKind::Param(_)
+            | ExprKind::Object(_)
+            | ExprKind::FieldWithArgs { .. }
+            | ExprKind::Error => Term::Cond(Pred::Unsupported("an expression zgen cannot compile")),
         }
     }
 
@@ -199,7 +237,10 @@ impl<'s> Compiler<'s> {
     }
 
     fn scope_row(&self, scope: u32) -> RowRef {
-        RowRef { scope, hops: Vec::new() }
+        RowRef {
+            scope,
+            hops: Vec::new(),
+        }
     }
 
     /// `receiver.field`.
@@ -243,15 +284,26 @@ impl<'s> Compiler<'s> {
         let f = self.schema.field(field);
         path.push(f.name.clone());
         match (&f.ty.kind, f.ty.list) {
-            (FieldTypeKind::Model(m) | FieldTypeKind::TypeDef(m), false) => Term::AuthObject(root, path, *m),
-            (FieldTypeKind::Model(m) | FieldTypeKind::TypeDef(m), true) => Term::AuthList(root, path, *m),
+            (FieldTypeKind::Model(m) | FieldTypeKind::TypeDef(m), false) => {
+                Term::AuthObject(root, path, *m)
+            }
+            (FieldTypeKind::Model(m) | FieldTypeKind::TypeDef(m), true) => {
+                Term::AuthList(root, path, *m)
+            }
             (_, true) => Term::AuthList(root, path, field.model),
-            _ => Term::Val(Val::Auth { root, path, ty: scalar_of(self.schema, field) }),
+            _ => Term::Val(Val::Auth {
+                root,
+                path,
+                ty: scalar_of(self.schema, field),
+            }),
         }
     }
 
     fn before_member(&self, field: FieldId) -> Term {
-        Term::Val(Val::Before { field, ty: scalar_of(self.schema, field) })
+        Term::Val(Val::Before {
+            field,
+            ty: scalar_of(self.schema, field),
+        })
     }
 
     fn call(&mut self, name: &str, args: &[Expr]) -> Term {
@@ -267,11 +319,15 @@ impl<'s> Compiler<'s> {
             "now" => Term::Val(Val::Now),
             "currentModel" => {
                 let name = self.schema.model(self.model).name.clone();
-                Term::Val(Val::Const(Value::Text(apply_casing(&name, string_arg(args, 0)))))
+                Term::Val(Val::Const(Value::Text(apply_casing(
+                    &name,
+                    string_arg(args, 0),
+                ))))
             }
-            "currentOperation" => {
-                Term::Val(Val::Const(Value::Text(apply_casing(self.op.name(), string_arg(args, 0)))))
-            }
+            "currentOperation" => Term::Val(Val::Const(Value::Text(apply_casing(
+                self.op.name(),
+                string_arg(args, 0),
+            )))),
             "contains" | "startsWith" | "endsWith" => {
                 let kind = match name {
                     "contains" => LikeKind::Contains,
@@ -281,7 +337,12 @@ impl<'s> Compiler<'s> {
                 let value = args.first().map(|a| self.val(a)).unwrap_or_else(Val::null);
                 let search = args.get(1).map(|a| self.val(a)).unwrap_or_else(Val::null);
                 let insensitive = args.get(2).and_then(Expr::as_bool).unwrap_or(false);
-                Term::Cond(Pred::Like { kind, value, search, insensitive })
+                Term::Cond(Pred::Like {
+                    kind,
+                    value,
+                    search,
+                    insensitive,
+                })
             }
             "check" => Term::Cond(self.check(args)),
             "has" | "hasSome" | "hasEvery" | "isEmpty" => {
@@ -322,7 +383,12 @@ impl<'s> Compiler<'s> {
         };
         let condition = nested.model_policy();
         self.next_scope = self.next_scope.max(nested.next_scope);
-        Pred::ToOne { row, relation: last, scope, condition: Box::new(condition) }
+        Pred::ToOne {
+            row,
+            relation: last,
+            scope,
+            condition: Box::new(condition),
+        }
     }
 
     fn fresh_scope(&mut self) -> u32 {
@@ -341,13 +407,28 @@ impl<'s> Compiler<'s> {
                     Term::Array(list) => Pred::In { lhs: l, list },
                     Term::AuthList(root, path, _) => {
                         let ty = scalar_of_expr(lhs);
-                        Pred::InAuth { lhs: l, root, path, ty }
+                        Pred::InAuth {
+                            lhs: l,
+                            root,
+                            path,
+                            ty,
+                        }
                     }
-                    Term::Val(Val::Auth { root, path, ty }) => Pred::InAuth { lhs: l, root, path, ty },
+                    Term::Val(Val::Auth { root, path, ty }) => Pred::InAuth {
+                        lhs: l,
+                        root,
+                        path,
+                        ty,
+                    },
                     _ => Pred::Unsupported("`in` over a list column needs PostgreSQL"),
                 }
             }
-            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+            BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge => {
                 let (l, r) = (self.term(lhs), self.term(rhs));
                 self.compare(cmp_op(op), l, r)
             }
@@ -364,19 +445,37 @@ impl<'s> Compiler<'s> {
             },
             (Term::Cond(a), Term::Cond(b)) => negate(equivalent(a, b)),
             // `relation == null`, `auth() == null` (P-25, P-31).
-            (Term::Row(row, _), Term::Val(v)) | (Term::Val(v), Term::Row(row, _)) if v.is_null_const() => {
+            (Term::Row(row, _), Term::Val(v)) | (Term::Val(v), Term::Row(row, _))
+                if v.is_null_const() =>
+            {
                 if row.hops.is_empty() {
                     // `this` is never null.
-                    return if op == CmpOp::Eq { Pred::False } else { Pred::True };
+                    return if op == CmpOp::Eq {
+                        Pred::False
+                    } else {
+                        Pred::True
+                    };
                 }
-                Pred::RelationIsNull { row, negated: op == CmpOp::Ne }
+                Pred::RelationIsNull {
+                    row,
+                    negated: op == CmpOp::Ne,
+                }
             }
-            (Term::AuthObject(root, path, m), Term::Val(v)) | (Term::Val(v), Term::AuthObject(root, path, m))
+            (Term::AuthObject(root, path, m), Term::Val(v))
+            | (Term::Val(v), Term::AuthObject(root, path, m))
                 if v.is_null_const() =>
             {
                 let _ = m;
-                let auth = Val::Auth { root, path, ty: Scalar::Json };
-                if op == CmpOp::Eq { Pred::IsNull(auth) } else { Pred::IsNotNull(auth) }
+                let auth = Val::Auth {
+                    root,
+                    path,
+                    ty: Scalar::Json,
+                };
+                if op == CmpOp::Eq {
+                    Pred::IsNull(auth)
+                } else {
+                    Pred::IsNotNull(auth)
+                }
             }
             // `auth() == this`, `auth() == owner`: every id field (P-26).
             (Term::AuthObject(root, path, auth_model), Term::Row(row, _))
@@ -387,7 +486,11 @@ impl<'s> Compiler<'s> {
                     .map(|k| {
                         let mut p = path.clone();
                         p.push(self.schema.field(k).name.clone());
-                        let auth = Val::Auth { root, path: p, ty: scalar_of(self.schema, k) };
+                        let auth = Val::Auth {
+                            root,
+                            path: p,
+                            ty: scalar_of(self.schema, k),
+                        };
                         let col = self.row_field_by_name(&row, k);
                         compare_vals(CmpOp::Eq, auth, col)
                     })
@@ -439,7 +542,12 @@ impl<'s> Compiler<'s> {
             .unwrap_or(self.model)
     }
 
-    fn collection(&mut self, quantifier: zgen_sema::expr::Quantifier, collection: &Expr, binding: Option<String>, condition: &Expr) -> Pred {
+    fn collection(
+        &mut self,
+        quantifier: zgen_sema::expr::Quantifier,
+        collection: &Expr,
+        condition: &Expr,
+    ) -> Pred {
         let quantifier = match quantifier {
             zgen_sema::expr::Quantifier::Some => Quantifier::Some,
             zgen_sema::expr::Quantifier::Every => Quantifier::Every,
@@ -447,23 +555,45 @@ impl<'s> Compiler<'s> {
         };
         match self.term(collection) {
             Term::RowList(row, relation) => {
-                let element = self.schema.field(relation).related_model().unwrap_or(self.model);
+                let element = self
+                    .schema
+                    .field(relation)
+                    .related_model()
+                    .unwrap_or(self.model);
                 let scope = self.fresh_scope();
-                self.frames.push(Frame { target: FrameTarget::Scope(scope, element), binding });
+                self.frames.push(Frame {
+                    target: FrameTarget::Scope(scope, element),
+                });
                 let condition = self.cond(condition);
                 self.frames.pop();
-                Pred::Collection { quantifier, row, relation, scope, condition: Box::new(condition) }
+                Pred::Collection {
+                    quantifier,
+                    row,
+                    relation,
+                    scope,
+                    condition: Box::new(condition),
+                }
             }
             Term::AuthList(root, path, element) => {
                 let depth = self.auth_depth;
                 self.auth_depth += 1;
-                self.frames.push(Frame { target: FrameTarget::AuthElement(depth, element), binding });
+                self.frames.push(Frame {
+                    target: FrameTarget::AuthElement(depth, element),
+                });
                 let condition = self.cond(condition);
                 self.frames.pop();
                 self.auth_depth -= 1;
-                Pred::AuthCollection { quantifier, root, path, depth, condition: Box::new(condition) }
+                Pred::AuthCollection {
+                    quantifier,
+                    root,
+                    path,
+                    depth,
+                    condition: Box::new(condition),
+                }
             }
-            _ => Pred::Unsupported("a collection predicate over something that is not a relation list"),
+            _ => Pred::Unsupported(
+                "a collection predicate over something that is not a relation list",
+            ),
         }
     }
 }
@@ -484,8 +614,14 @@ fn apply_casing(name: &str, casing: Option<&str>) -> String {
     match casing {
         Some("upper") => name.to_uppercase(),
         Some("lower") => name.to_lowercase(),
-        Some("capitalize") => chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default(),
-        Some("uncapitalize") => chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default(),
+        Some("capitalize") => chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default(),
+        Some("uncapitalize") => chars
+            .next()
+            .map(|c| c.to_lowercase().chain(chars).collect())
+            .unwrap_or_default(),
         _ => name.to_string(),
     }
 }
@@ -533,13 +669,19 @@ fn equivalent(a: Pred, b: Pred) -> Pred {
 /// The id fields of a model (P-4a): `@id`/`@@id`, else the first unique.
 pub fn id_fields(schema: &Schema, model: ModelId) -> Vec<FieldId> {
     let m = schema.model(model);
-    let field_id = |name: &str| m.field_by_name(name).map(|(index, _)| FieldId { model, index });
+    let field_id = |name: &str| {
+        m.field_by_name(name)
+            .map(|(index, _)| FieldId { model, index })
+    };
     let own: Vec<FieldId> = m
         .fields
         .iter()
         .enumerate()
         .filter(|(_, f)| f.has_attribute("@id"))
-        .map(|(i, _)| FieldId { model, index: i as u32 })
+        .map(|(i, _)| FieldId {
+            model,
+            index: i as u32,
+        })
         .collect();
     if !own.is_empty() {
         return own;
@@ -547,15 +689,27 @@ pub fn id_fields(schema: &Schema, model: ModelId) -> Vec<FieldId> {
     let listed = |attr: &str| -> Option<Vec<FieldId>> {
         let app = m.attribute(attr)?;
         match &app.arg(0)?.value.kind {
-            ExprKind::Array(items) => items.iter().map(|i| i.as_field()).map(|f| f.and_then(|f| field_id(&schema.field(f).name))).collect(),
+            ExprKind::Array(items) => items
+                .iter()
+                .map(|i| i.as_field())
+                .map(|f| f.and_then(|f| field_id(&schema.field(f).name)))
+                .collect(),
             _ => None,
         }
     };
     if let Some(ids) = listed("@@id") {
         return ids;
     }
-    if let Some((i, _)) = m.fields.iter().enumerate().find(|(_, f)| f.has_attribute("@unique") && !f.is_relation()) {
-        return vec![FieldId { model, index: i as u32 }];
+    if let Some((i, _)) = m
+        .fields
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.has_attribute("@unique") && !f.is_relation())
+    {
+        return vec![FieldId {
+            model,
+            index: i as u32,
+        }];
     }
     listed("@@unique").unwrap_or_default()
 }
@@ -578,5 +732,10 @@ fn scalar_of_expr(e: &Expr) -> Scalar {
 
 /// Whether a relation is stored through an implicit join table.
 pub fn is_many_to_many(schema: &Schema, relation: FieldId) -> bool {
-    schema.field(relation).relation.as_ref().and_then(|r| r.kind) == Some(RelationKind::ManyToMany)
+    schema
+        .field(relation)
+        .relation
+        .as_ref()
+        .and_then(|r| r.kind)
+        == Some(RelationKind::ManyToMany)
 }

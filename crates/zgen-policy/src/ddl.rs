@@ -5,7 +5,8 @@ use crate::compile::id_fields;
 use crate::storage::join_table;
 use zgen_sema::expr::{ExprKind, Literal};
 use zgen_sema::{
-    Field, FieldId, FieldTypeKind, ModelId, ModelKind, ReferentialAction, RelationKind, Scalar, Schema,
+    Field, FieldId, FieldTypeKind, ModelId, ModelKind, ReferentialAction, RelationKind, Scalar,
+    Schema,
 };
 
 /// One statement, without a trailing semicolon.
@@ -25,7 +26,10 @@ pub fn create_statements(schema: &Schema) -> Vec<Statement> {
     let mut joins: Vec<(String, Statement, Vec<Statement>)> = Vec::new();
     for (id, model) in schema.data_models() {
         for (index, field) in model.fields.iter().enumerate() {
-            let relation = FieldId { model: id, index: index as u32 };
+            let relation = FieldId {
+                model: id,
+                index: index as u32,
+            };
             if field.relation.as_ref().and_then(|r| r.kind) != Some(RelationKind::ManyToMany) {
                 continue;
             }
@@ -73,7 +77,9 @@ fn column_type(field: &Field) -> &'static str {
         FieldTypeKind::Enum(_) => "TEXT",
         // Typed JSON is stored as JSON.
         FieldTypeKind::TypeDef(_) => "JSONB",
-        FieldTypeKind::Unsupported(_) | FieldTypeKind::Model(_) | FieldTypeKind::Unresolved => "BLOB",
+        FieldTypeKind::Unsupported(_) | FieldTypeKind::Model(_) | FieldTypeKind::Unresolved => {
+            "BLOB"
+        }
     }
 }
 
@@ -92,7 +98,11 @@ fn default_clause(schema: &Schema, field: &Field) -> Option<String> {
         ExprKind::Literal(Literal::Number(n)) => n.parse::<f64>().is_ok().then(|| n.clone()),
         ExprKind::Literal(Literal::Bool(b)) => Some(if *b { "true" } else { "false" }.into()),
         ExprKind::EnumValue { enum_id, index } => {
-            let v = schema.enums.get(enum_id.index())?.values.get(*index as usize)?;
+            let v = schema
+                .enums
+                .get(enum_id.index())?
+                .values
+                .get(*index as usize)?;
             Some(format!("'{}'", v.db_name().replace('\'', "''")))
         }
         _ => None,
@@ -108,7 +118,10 @@ fn create_table(schema: &Schema, id: ModelId) -> Statement {
         if field.is_relation() || field.is_computed() || field.has_attribute("@ignore") {
             continue;
         }
-        let this = FieldId { model: id, index: index as u32 };
+        let this = FieldId {
+            model: id,
+            index: index as u32,
+        };
         let mut line = format!("    {} {}", quote(field.db_name()), column_type(field));
         if !field.ty.optional {
             line.push_str(" NOT NULL");
@@ -132,9 +145,17 @@ fn create_table(schema: &Schema, id: ModelId) -> Statement {
         ));
     }
     for field in model.fields.iter() {
-        let Some(rel) = field.relation.as_ref().filter(|r| r.is_owner()) else { continue };
-        let Some(target) = field.related_model() else { continue };
-        let fk_names: Vec<&str> = rel.fields.iter().map(|f| schema.field(*f).name.as_str()).collect();
+        let Some(rel) = field.relation.as_ref().filter(|r| r.is_owner()) else {
+            continue;
+        };
+        let Some(target) = field.related_model() else {
+            continue;
+        };
+        let fk_names: Vec<&str> = rel
+            .fields
+            .iter()
+            .map(|f| schema.field(*f).name.as_str())
+            .collect();
         let optional = rel.fields.iter().any(|f| schema.field(*f).ty.optional);
         let on_delete = rel.on_delete.unwrap_or(if optional {
             ReferentialAction::SetNull
@@ -152,7 +173,11 @@ fn create_table(schema: &Schema, id: ModelId) -> Statement {
             action(on_update),
         ));
     }
-    format!("CREATE TABLE {} (\n{}\n)", quote(model.db_name()), lines.join(",\n"))
+    format!(
+        "CREATE TABLE {} (\n{}\n)",
+        quote(model.db_name()),
+        lines.join(",\n")
+    )
 }
 
 fn action(a: ReferentialAction) -> &'static str {
@@ -184,7 +209,9 @@ fn indexes(schema: &Schema, id: ModelId) -> Vec<Statement> {
         }
         let names: Vec<&str> = fields.iter().map(|f| schema.field(*f).db_name()).collect();
         let suffix = if unique { "key" } else { "idx" };
-        let name = map.map(str::to_string).unwrap_or_else(|| format!("{table}_{}_{suffix}", names.join("_")));
+        let name = map
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{table}_{}_{suffix}", names.join("_")));
         out.push(format!(
             "CREATE {}INDEX {} ON {}({})",
             if unique { "UNIQUE " } else { "" },
@@ -196,7 +223,14 @@ fn indexes(schema: &Schema, id: ModelId) -> Vec<Statement> {
     for (index, field) in model.fields.iter().enumerate() {
         if let Some(u) = field.attribute("@unique") {
             let map = u.named_arg("map").and_then(|a| a.value.as_string());
-            push(true, vec![FieldId { model: id, index: index as u32 }], map);
+            push(
+                true,
+                vec![FieldId {
+                    model: id,
+                    index: index as u32,
+                }],
+                map,
+            );
         }
     }
     for app in &model.attributes {
@@ -211,13 +245,20 @@ fn indexes(schema: &Schema, id: ModelId) -> Vec<Statement> {
     out
 }
 
-fn create_join_table(schema: &Schema, join: &crate::storage::JoinTable) -> (Statement, Vec<Statement>) {
+fn create_join_table(
+    schema: &Schema,
+    join: &crate::storage::JoinTable,
+) -> (Statement, Vec<Statement>) {
     let (a_model, b_model) = if join.near_column == "A" {
         (join.near_model, join.far_model)
     } else {
         (join.far_model, join.near_model)
     };
-    let key = |m: ModelId| id_fields(schema, m).first().map(|f| (schema.field(*f), schema.model(m).db_name()));
+    let key = |m: ModelId| {
+        id_fields(schema, m)
+            .first()
+            .map(|f| (schema.field(*f), schema.model(m).db_name()))
+    };
     let (Some((a_id, a_table)), Some((b_id, b_table))) = (key(a_model), key(b_model)) else {
         return (String::new(), Vec::new());
     };
@@ -235,8 +276,16 @@ fn create_join_table(schema: &Schema, join: &crate::storage::JoinTable) -> (Stat
         quote(b_id.db_name()),
     );
     let indexes = vec![
-        format!("CREATE UNIQUE INDEX {} ON {}(\"A\", \"B\")", quote(&format!("{t}_AB_unique")), quote(t)),
-        format!("CREATE INDEX {} ON {}(\"B\")", quote(&format!("{t}_B_index")), quote(t)),
+        format!(
+            "CREATE UNIQUE INDEX {} ON {}(\"A\", \"B\")",
+            quote(&format!("{t}_AB_unique")),
+            quote(t)
+        ),
+        format!(
+            "CREATE INDEX {} ON {}(\"B\")",
+            quote(&format!("{t}_B_index")),
+            quote(t)
+        ),
     ];
     (table, indexes)
 }

@@ -31,7 +31,10 @@ impl Dataset {
     }
 
     fn rows(&self, model: ModelId) -> &[Row] {
-        self.tables.get(model.index()).map(Vec::as_slice).unwrap_or(&[])
+        self.tables
+            .get(model.index())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 }
 
@@ -39,10 +42,21 @@ impl Dataset {
 type RowAt = (ModelId, usize);
 
 /// Evaluates `pred` for row `this`; `None` is SQL NULL.
-pub fn eval(schema: &Schema, data: &Dataset, pred: &Pred, this: RowAt, before: Option<&Row>) -> Option<bool> {
+pub fn eval(
+    schema: &Schema,
+    data: &Dataset,
+    pred: &Pred,
+    this: RowAt,
+    before: Option<&Row>,
+) -> Option<bool> {
     let mut scopes = BTreeMap::new();
     scopes.insert(0, this);
-    Evaluator { schema, data, before }.pred(pred, &mut scopes)
+    Evaluator {
+        schema,
+        data,
+        before,
+    }
+    .pred(pred, &mut scopes)
 }
 
 struct Evaluator<'a> {
@@ -58,7 +72,10 @@ impl Evaluator<'_> {
         match p {
             Pred::True => Some(true),
             Pred::False => Some(false),
-            Pred::Unknown | Pred::Unsupported(_) | Pred::InAuth { .. } | Pred::AuthCollection { .. } => None,
+            Pred::Unknown
+            | Pred::Unsupported(_)
+            | Pred::InAuth { .. }
+            | Pred::AuthCollection { .. } => None,
             Pred::And(items) => {
                 let mut result = Some(true);
                 for item in items {
@@ -83,7 +100,9 @@ impl Evaluator<'_> {
             }
             Pred::Not(inner) => self.pred(inner, scopes).map(|b| !b),
             Pred::FalseIfNull(inner) => Some(self.pred(inner, scopes).unwrap_or(false)),
-            Pred::Cmp { op, lhs, rhs } => compare_consts(*op, &self.val(lhs, scopes), &self.val(rhs, scopes)),
+            Pred::Cmp { op, lhs, rhs } => {
+                compare_consts(*op, &self.val(lhs, scopes), &self.val(rhs, scopes))
+            }
             Pred::IsNull(v) => Some(self.val(v, scopes) == Value::Null),
             Pred::IsNotNull(v) => Some(self.val(v, scopes) != Value::Null),
             Pred::Truthy(v) => match self.val(v, scopes) {
@@ -105,7 +124,12 @@ impl Evaluator<'_> {
                 }
                 result
             }
-            Pred::Like { kind, value, search, .. } => {
+            Pred::Like {
+                kind,
+                value,
+                search,
+                ..
+            } => {
                 let value = self.val(value, scopes);
                 let search = self.val(search, scopes);
                 like(*kind, &value, &search)
@@ -114,7 +138,13 @@ impl Evaluator<'_> {
                 let found = self.locate(row, scopes).is_some();
                 Some(found == *negated)
             }
-            Pred::Collection { quantifier, row, relation, scope, condition } => {
+            Pred::Collection {
+                quantifier,
+                row,
+                relation,
+                scope,
+                condition,
+            } => {
                 let Some(owner) = self.locate(row, scopes) else {
                     // No owner row: the correlated count finds nothing.
                     return Some(*quantifier != Quantifier::Some);
@@ -135,7 +165,12 @@ impl Evaluator<'_> {
                     Quantifier::Every | Quantifier::None => matching == 0,
                 })
             }
-            Pred::ToOne { row, relation, scope, condition } => {
+            Pred::ToOne {
+                row,
+                relation,
+                scope,
+                condition,
+            } => {
                 let owner = self.locate(row, scopes)?;
                 let target = self.related(owner, *relation).into_iter().next()?;
                 scopes.insert(*scope, target);
@@ -164,7 +199,11 @@ impl Evaluator<'_> {
     }
 
     fn cell(&self, (model, index): RowAt, field: FieldId) -> Option<Value> {
-        self.data.rows(model).get(index)?.get(field.index as usize).cloned()
+        self.data
+            .rows(model)
+            .get(index)?
+            .get(field.index as usize)
+            .cloned()
     }
 
     /// The row a reference reaches, following to-one hops.
@@ -198,27 +237,48 @@ impl Evaluator<'_> {
             .iter()
             .enumerate()
             .filter(|(_, r)| {
-                keys.iter()
-                    .zip(&near)
-                    .all(|((_, far), v)| r.get(far.index as usize).is_some_and(|x| compare_consts(crate::ir::CmpOp::Eq, x, v) == Some(true)))
+                keys.iter().zip(&near).all(|((_, far), v)| {
+                    r.get(far.index as usize)
+                        .is_some_and(|x| compare_consts(crate::ir::CmpOp::Eq, x, v) == Some(true))
+                })
             })
             .map(|(i, _)| (target, i))
             .collect()
     }
 
-    fn related_m2m(&self, at: RowAt, target: ModelId, join: &crate::storage::JoinTable) -> Vec<RowAt> {
+    fn related_m2m(
+        &self,
+        at: RowAt,
+        target: ModelId,
+        join: &crate::storage::JoinTable,
+    ) -> Vec<RowAt> {
         let (Some(near_id), Some(far_id)) = (
-            crate::compile::id_fields(self.schema, join.near_model).first().copied(),
-            crate::compile::id_fields(self.schema, join.far_model).first().copied(),
+            crate::compile::id_fields(self.schema, join.near_model)
+                .first()
+                .copied(),
+            crate::compile::id_fields(self.schema, join.far_model)
+                .first()
+                .copied(),
         ) else {
             return Vec::new();
         };
-        let Some(near_key) = self.cell(at, near_id) else { return Vec::new() };
-        let pairs = self.data.join_rows.get(&join.table).map(Vec::as_slice).unwrap_or(&[]);
+        let Some(near_key) = self.cell(at, near_id) else {
+            return Vec::new();
+        };
+        let pairs = self
+            .data
+            .join_rows
+            .get(&join.table)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         let far_keys: Vec<&Value> = pairs
             .iter()
             .filter_map(|(a, b)| {
-                let (near, far) = if join.near_column == "A" { (a, b) } else { (b, a) };
+                let (near, far) = if join.near_column == "A" {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
                 (*near == near_key).then_some(far)
             })
             .collect();
@@ -226,7 +286,10 @@ impl Evaluator<'_> {
             .rows(target)
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.get(far_id.index as usize).is_some_and(|v| far_keys.contains(&v)))
+            .filter(|(_, r)| {
+                r.get(far_id.index as usize)
+                    .is_some_and(|v| far_keys.contains(&v))
+            })
             .map(|(i, _)| (target, i))
             .collect()
     }
@@ -234,7 +297,9 @@ impl Evaluator<'_> {
 
 /// SQLite's LIKE on an escaped search: ASCII case-insensitive.
 fn like(kind: LikeKind, value: &Value, search: &Value) -> Option<bool> {
-    let Value::Text(value) = value else { return None };
+    let Value::Text(value) = value else {
+        return None;
+    };
     let search = match search {
         Value::Text(s) => s.to_ascii_lowercase(),
         Value::Null => String::new(),

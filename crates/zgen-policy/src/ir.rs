@@ -10,8 +10,9 @@
 use zgen_sema::{FieldId, Scalar};
 
 /// A constant value, typed the way the database stores it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {
+    #[default]
     Null,
     Bool(bool),
     Int(i64),
@@ -32,7 +33,10 @@ pub struct RowRef {
 
 impl RowRef {
     pub fn this() -> RowRef {
-        RowRef { scope: 0, hops: Vec::new() }
+        RowRef {
+            scope: 0,
+            hops: Vec::new(),
+        }
     }
 }
 
@@ -40,13 +44,24 @@ impl RowRef {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val {
     /// A column of the row `row` reaches; NULL when a hop finds no row.
-    Column { row: RowRef, field: FieldId, ty: Scalar },
+    Column {
+        row: RowRef,
+        field: FieldId,
+        ty: Scalar,
+    },
     /// A member path of the auth value: `auth().a.b` is `["a", "b"]`, the
     /// empty path is the auth object itself. The type converts the JSON
     /// value for the database.
-    Auth { root: AuthRoot, path: Vec<String>, ty: Scalar },
+    Auth {
+        root: AuthRoot,
+        path: Vec<String>,
+        ty: Scalar,
+    },
     /// A column of the row before the update (`before().x`, post-update only).
-    Before { field: FieldId, ty: Scalar },
+    Before {
+        field: FieldId,
+        ty: Scalar,
+    },
     Const(Value),
     /// The database's current time.
     Now,
@@ -101,17 +116,37 @@ pub enum Pred {
     Not(Box<Pred>),
     /// `COALESCE(p, false)`: how deny rules are applied (P-15).
     FalseIfNull(Box<Pred>),
-    Cmp { op: CmpOp, lhs: Val, rhs: Val },
+    Cmp {
+        op: CmpOp,
+        lhs: Val,
+        rhs: Val,
+    },
     IsNull(Val),
     IsNotNull(Val),
     /// A Boolean value used as a condition.
     Truthy(Val),
-    In { lhs: Val, list: Vec<Val> },
+    In {
+        lhs: Val,
+        list: Vec<Val>,
+    },
     /// `x in auth().list`: the list comes from the auth value.
-    InAuth { lhs: Val, root: AuthRoot, path: Vec<String>, ty: Scalar },
-    Like { kind: LikeKind, value: Val, search: Val, insensitive: bool },
+    InAuth {
+        lhs: Val,
+        root: AuthRoot,
+        path: Vec<String>,
+        ty: Scalar,
+    },
+    Like {
+        kind: LikeKind,
+        value: Val,
+        search: Val,
+        insensitive: bool,
+    },
     /// Whether the to-one relation at `row` has a related row.
-    RelationIsNull { row: RowRef, negated: bool },
+    RelationIsNull {
+        row: RowRef,
+        negated: bool,
+    },
     /// A predicate over the rows of the to-many relation `relation` of `row`;
     /// `condition` sees the element as scope `scope`.
     Collection {

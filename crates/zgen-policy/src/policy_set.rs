@@ -32,7 +32,12 @@ impl PolicySet {
     pub fn compile(schema: &Schema) -> PolicySet {
         let models = schema
             .model_ids()
-            .map(|id| schema.model(id).is_data_model().then(|| compile_model(schema, id)))
+            .map(|id| {
+                schema
+                    .model(id)
+                    .is_data_model()
+                    .then(|| compile_model(schema, id))
+            })
             .collect();
         PolicySet { models }
     }
@@ -51,9 +56,22 @@ fn compile_model(schema: &Schema, model: ModelId) -> ModelPolicy {
         if field.rules.is_empty() {
             continue;
         }
-        let id = FieldId { model, index: index as u32 };
-        field_read.push((id, Compiler::new(schema, model, Operation::Read).field_policy(id)));
-        field_update.push((id, Compiler::new(schema, model, Operation::Update).field_policy(id)));
+        let id = FieldId {
+            model,
+            index: index as u32,
+        };
+        field_read.push((
+            id,
+            Compiler::new(schema, model, Operation::Read).field_policy(id),
+        ));
+        field_update.push((
+            id,
+            Compiler::new(schema, model, Operation::Update).field_policy(id),
+        ));
     }
-    ModelPolicy { operations, field_read, field_update }
+    ModelPolicy {
+        operations,
+        field_read,
+        field_update,
+    }
 }

@@ -174,7 +174,11 @@ impl<'a> PredWriter<'a> {
             Pred::IsNull(v) | Pred::IsNotNull(v) => {
                 out.push("(");
                 self.val(v, out);
-                out.push(if matches!(p, Pred::IsNull(_)) { " IS NULL)" } else { " IS NOT NULL)" });
+                out.push(if matches!(p, Pred::IsNull(_)) {
+                    " IS NULL)"
+                } else {
+                    " IS NOT NULL)"
+                });
             }
             Pred::Truthy(v) => {
                 out.push("(");
@@ -195,21 +199,42 @@ impl<'a> PredWriter<'a> {
                 }
                 out.push("))");
             }
-            Pred::Like { kind, value, search, insensitive } => self.like(*kind, value, search, *insensitive, out),
+            Pred::Like {
+                kind,
+                value,
+                search,
+                insensitive,
+            } => self.like(*kind, value, search, *insensitive, out),
             Pred::RelationIsNull { row, negated } => {
-                let target = row.hops.last().and_then(|hop| self.schema.field(*hop).related_model());
+                let target = row
+                    .hops
+                    .last()
+                    .and_then(|hop| self.schema.field(*hop).related_model());
                 let first_id = target.and_then(|t| id_fields(self.schema, t).into_iter().next());
                 out.push("(");
                 match first_id {
                     Some(id) => self.column(row, id, out),
                     None => out.push("NULL"),
                 }
-                out.push(if *negated { " IS NOT NULL)" } else { " IS NULL)" });
+                out.push(if *negated {
+                    " IS NOT NULL)"
+                } else {
+                    " IS NULL)"
+                });
             }
-            Pred::Collection { quantifier, row, relation, scope, condition } => {
-                self.collection(*quantifier, row, *relation, *scope, condition, out)
-            }
-            Pred::ToOne { row, relation, scope, condition } => self.to_one(row, *relation, *scope, condition, out),
+            Pred::Collection {
+                quantifier,
+                row,
+                relation,
+                scope,
+                condition,
+            } => self.collection(*quantifier, row, *relation, *scope, condition, out),
+            Pred::ToOne {
+                row,
+                relation,
+                scope,
+                condition,
+            } => self.to_one(row, *relation, *scope, condition, out),
             // Binding removes these; an unbound one reads as NULL.
             Pred::InAuth { .. } | Pred::AuthCollection { .. } => out.push("NULL"),
         }
@@ -230,7 +255,14 @@ impl<'a> PredWriter<'a> {
         out.push(")");
     }
 
-    fn like(&mut self, kind: LikeKind, value: &Val, search: &Val, insensitive: bool, out: &mut Sql) {
+    fn like(
+        &mut self,
+        kind: LikeKind,
+        value: &Val,
+        search: &Val,
+        insensitive: bool,
+        out: &mut Sql,
+    ) {
         let d = self.dialect;
         let lower = insensitive && !d.like_ignores_case() && d.ilike().is_none();
         out.push("(");
@@ -289,8 +321,15 @@ impl<'a> PredWriter<'a> {
             self.qualified(out, &alias, &column);
             return;
         };
-        let prefix = RowRef { scope: row.scope, hops: prefix.to_vec() };
-        let target = self.schema.field(last).related_model().unwrap_or(field.model);
+        let prefix = RowRef {
+            scope: row.scope,
+            hops: prefix.to_vec(),
+        };
+        let target = self
+            .schema
+            .field(last)
+            .related_model()
+            .unwrap_or(field.model);
         let alias = self.fresh("h");
         out.push("(SELECT ");
         self.qualified(out, &alias, &column);
@@ -326,8 +365,20 @@ impl<'a> PredWriter<'a> {
         }
     }
 
-    fn collection(&mut self, q: Quantifier, row: &RowRef, relation: FieldId, scope: u32, condition: &Pred, out: &mut Sql) {
-        let target = self.schema.field(relation).related_model().unwrap_or(relation.model);
+    fn collection(
+        &mut self,
+        q: Quantifier,
+        row: &RowRef,
+        relation: FieldId,
+        scope: u32,
+        condition: &Pred,
+        out: &mut Sql,
+    ) {
+        let target = self
+            .schema
+            .field(relation)
+            .related_model()
+            .unwrap_or(relation.model);
         let alias = self.fresh("s");
         out.push("((SELECT COUNT(1) FROM ");
         self.table(target, &alias, out);
@@ -348,7 +399,11 @@ impl<'a> PredWriter<'a> {
             Quantifier::Some | Quantifier::None => self.pred(condition, out),
         }
         self.aliases.pop();
-        out.push(if q == Quantifier::Some { ") > 0)" } else { ") = 0)" });
+        out.push(if q == Quantifier::Some {
+            ") > 0)"
+        } else {
+            ") = 0)"
+        });
     }
 
     /// Membership through an implicit join table `_Rel` with columns `A`/`B`.
@@ -359,7 +414,10 @@ impl<'a> PredWriter<'a> {
         };
         let near = join.near_model;
         let far = join.far_model;
-        let (near_id, far_id) = match (id_fields(self.schema, near).first(), id_fields(self.schema, far).first()) {
+        let (near_id, far_id) = match (
+            id_fields(self.schema, near).first(),
+            id_fields(self.schema, far).first(),
+        ) {
             (Some(a), Some(b)) => (*a, *b),
             _ => {
                 out.push(self.dialect.bool_literal(false));
@@ -383,8 +441,19 @@ impl<'a> PredWriter<'a> {
         out.push(")");
     }
 
-    fn to_one(&mut self, row: &RowRef, relation: FieldId, scope: u32, condition: &Pred, out: &mut Sql) {
-        let target = self.schema.field(relation).related_model().unwrap_or(relation.model);
+    fn to_one(
+        &mut self,
+        row: &RowRef,
+        relation: FieldId,
+        scope: u32,
+        condition: &Pred,
+        out: &mut Sql,
+    ) {
+        let target = self
+            .schema
+            .field(relation)
+            .related_model()
+            .unwrap_or(relation.model);
         let alias = self.fresh("c");
         out.push("(SELECT ");
         self.aliases.push((scope, alias.clone()));

@@ -32,7 +32,10 @@ pub fn join_table(schema: &Schema, relation: FieldId) -> Option<JoinTable> {
     let far = field.related_model()?;
     let (near_name, far_name) = (&schema.model(near).name, &schema.model(far).name);
     let near_is_a = if near == far {
-        let opposite = rel.opposite.map(|o| schema.field(o).name.as_str()).unwrap_or("");
+        let opposite = rel
+            .opposite
+            .map(|o| schema.field(o).name.as_str())
+            .unwrap_or("");
         field.name.as_str() <= opposite
     } else {
         near_name < far_name
@@ -60,11 +63,21 @@ pub fn relation_keys(schema: &Schema, relation: FieldId) -> Vec<(FieldId, FieldI
         return Vec::new();
     };
     if rel.is_owner() {
-        return rel.fields.iter().copied().zip(rel.references.iter().copied()).collect();
+        return rel
+            .fields
+            .iter()
+            .copied()
+            .zip(rel.references.iter().copied())
+            .collect();
     }
     let Some(opposite) = rel.opposite.and_then(|o| schema.field(o).relation.as_ref()) else {
         return Vec::new();
     };
     // The far side owns the key: its `references` are near fields.
-    opposite.references.iter().copied().zip(opposite.fields.iter().copied()).collect()
+    opposite
+        .references
+        .iter()
+        .copied()
+        .zip(opposite.fields.iter().copied())
+        .collect()
 }

@@ -21,7 +21,11 @@ const CASES_PER_SCHEMA: u32 = 2_600;
 fn analyze(text: &str) -> Schema {
     let loaded = zgen_syntax::load_sources(&[("schema.zmodel", text)]);
     let analysis = zgen_sema::analyze(&loaded);
-    let errors: Vec<_> = analysis.diagnostics.errors().map(|d| d.message.clone()).collect();
+    let errors: Vec<_> = analysis
+        .diagnostics
+        .errors()
+        .map(|d| d.message.clone())
+        .collect();
     assert!(errors.is_empty(), "schema does not check: {errors:?}");
     analysis.schema
 }
@@ -41,7 +45,9 @@ fn scalar_value(ty: Scalar, seed: u8) -> Value {
         Scalar::Int | Scalar::BigInt => Value::Int(i64::from(seed % 5)),
         Scalar::Float | Scalar::Decimal => Value::Float(f64::from(seed % 5) / 2.0),
         Scalar::DateTime => Value::Text(format!("2024-01-0{}T00:00:00.000Z", 1 + seed % 5)),
-        Scalar::String => Value::Text(["a", "B", "ab%", "x_y", "ADMIN", "user"][usize::from(seed % 6)].to_string()),
+        Scalar::String => Value::Text(
+            ["a", "B", "ab%", "x_y", "ADMIN", "user"][usize::from(seed % 6)].to_string(),
+        ),
         Scalar::Json | Scalar::Bytes => Value::Null,
     }
 }
@@ -54,15 +60,23 @@ fn field_scalar(schema: &Schema, model: ModelId, index: usize) -> Option<Scalar>
     }
 }
 
-fn world_strategy(schema: &'static Schema, auth: BoxedStrategy<Option<Json>>) -> impl Strategy<Value = World> {
+fn world_strategy(
+    schema: &'static Schema,
+    auth: BoxedStrategy<Option<Json>>,
+) -> impl Strategy<Value = World> {
     let models: Vec<ModelId> = schema.data_models().map(|(id, _)| id).collect();
     let table_count = schema.models.len();
-    let tables = proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..40), 0..5).prop_map(move |rows| {
-        // One seed vector per row; tables are filled in model order.
-        rows
-    });
-    (proptest::collection::vec(tables, models.len()), proptest::collection::vec((any::<u8>(), any::<u8>()), 0..8), auth).prop_map(
-        move |(seeds, join_seeds, auth)| {
+    let tables = proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..40), 0..5)
+        .prop_map(move |rows| {
+            // One seed vector per row; tables are filled in model order.
+            rows
+        });
+    (
+        proptest::collection::vec(tables, models.len()),
+        proptest::collection::vec((any::<u8>(), any::<u8>()), 0..8),
+        auth,
+    )
+        .prop_map(move |(seeds, join_seeds, auth)| {
             let mut tables = vec![Vec::new(); table_count];
             for (model, rows) in models.iter().zip(seeds) {
                 let m = schema.model(*model);
@@ -89,18 +103,34 @@ fn world_strategy(schema: &'static Schema, auth: BoxedStrategy<Option<Json>>) ->
             }
             let joins = join_tables(schema)
                 .into_iter()
-                .map(|t| (t, join_seeds.iter().map(|(a, b)| (Value::Int(i64::from(a % 5)), Value::Int(i64::from(b % 5)))).collect()))
+                .map(|t| {
+                    (
+                        t,
+                        join_seeds
+                            .iter()
+                            .map(|(a, b)| {
+                                (Value::Int(i64::from(a % 5)), Value::Int(i64::from(b % 5)))
+                            })
+                            .collect(),
+                    )
+                })
                 .collect();
-            World { tables, joins, auth }
-        },
-    )
+            World {
+                tables,
+                joins,
+                auth,
+            }
+        })
 }
 
 fn join_tables(schema: &Schema) -> Vec<String> {
     let mut names = Vec::new();
     for (id, m) in schema.data_models() {
         for index in 0..m.fields.len() {
-            let f = zgen_sema::FieldId { model: id, index: index as u32 };
+            let f = zgen_sema::FieldId {
+                model: id,
+                index: index as u32,
+            };
             if let Some(j) = zgen_policy::storage::join_table(schema, f) {
                 if !names.contains(&j.table) {
                     names.push(j.table);
@@ -125,10 +155,12 @@ fn to_sql(v: &Value) -> SqlValue {
 fn load(schema: &Schema, world: &World) -> rusqlite::Connection {
     let conn = rusqlite::Connection::open_in_memory().expect("open");
     for stmt in ddl::create_statements(schema) {
-        conn.execute(&stmt, []).unwrap_or_else(|e| panic!("{e}: {stmt}"));
+        conn.execute(&stmt, [])
+            .unwrap_or_else(|e| panic!("{e}: {stmt}"));
     }
     // Generated keys may dangle on purpose: both sides must agree then too.
-    conn.execute_batch("PRAGMA foreign_keys = OFF").expect("pragma");
+    conn.execute_batch("PRAGMA foreign_keys = OFF")
+        .expect("pragma");
     for (id, m) in schema.data_models() {
         let columns: Vec<(usize, String)> = m
             .fields
@@ -140,7 +172,11 @@ fn load(schema: &Schema, world: &World) -> rusqlite::Connection {
         let sql = format!(
             "INSERT INTO \"{}\" ({}) VALUES ({})",
             m.db_name(),
-            columns.iter().map(|(_, c)| c.as_str()).collect::<Vec<_>>().join(", "),
+            columns
+                .iter()
+                .map(|(_, c)| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             columns.iter().map(|_| "?").collect::<Vec<_>>().join(", ")
         );
         for row in &world.tables[id.index()] {
@@ -152,7 +188,10 @@ fn load(schema: &Schema, world: &World) -> rusqlite::Connection {
     }
     for (table, pairs) in &world.joins {
         for (a, b) in pairs {
-            let _ = conn.execute(&format!("INSERT INTO \"{table}\" (\"A\", \"B\") VALUES (?, ?)"), [to_sql(a), to_sql(b)]);
+            let _ = conn.execute(
+                &format!("INSERT INTO \"{table}\" (\"A\", \"B\") VALUES (?, ?)"),
+                [to_sql(a), to_sql(b)],
+            );
         }
     }
     conn
@@ -178,7 +217,13 @@ fn dataset(schema: &Schema, conn: &rusqlite::Connection, world: &World) -> Datas
             .prepare(&format!("SELECT \"A\", \"B\" FROM \"{table}\""))
             .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
             .expect("pairs");
-        data.join_rows.insert(table.clone(), pairs.into_iter().map(|(a, b)| (Value::Int(a), Value::Int(b))).collect());
+        data.join_rows.insert(
+            table.clone(),
+            pairs
+                .into_iter()
+                .map(|(a, b)| (Value::Int(a), Value::Int(b)))
+                .collect(),
+        );
     }
     data.now = Value::Text("2024-01-03T00:00:00.000Z".into());
     data
@@ -188,24 +233,41 @@ fn check_world(schema: &Schema, policies: &PolicySet, world: &World) -> Result<(
     let conn = load(schema, world);
     let data = dataset(schema, &conn, world);
     for (id, m) in schema.data_models() {
-        let Some(policy) = policies.model(id) else { continue };
-        let mut checks: Vec<(String, zgen_policy::ir::Pred)> =
-            [Operation::Read, Operation::Update, Operation::Delete, Operation::Create]
+        let Some(policy) = policies.model(id) else {
+            continue;
+        };
+        let mut checks: Vec<(String, zgen_policy::ir::Pred)> = [
+            Operation::Read,
+            Operation::Update,
+            Operation::Delete,
+            Operation::Create,
+        ]
+        .iter()
+        .map(|op| (op.name().to_string(), policy.get(*op).clone()))
+        .collect();
+        checks.extend(
+            policy
+                .field_read
                 .iter()
-                .map(|op| (op.name().to_string(), policy.get(*op).clone()))
-                .collect();
-        checks.extend(policy.field_read.iter().map(|(f, p)| (format!("read {}", schema.field(*f).name), p.clone())));
+                .map(|(f, p)| (format!("read {}", schema.field(*f).name), p.clone())),
+        );
         for (what, pred) in checks {
             let bound = bind(&pred, world.auth.as_ref());
             let mut sql = Sql::default();
-            sql.push(&format!("SELECT \"t0\".\"id\" FROM \"{}\" AS \"t0\" WHERE ", m.db_name()));
+            sql.push(&format!(
+                "SELECT \"t0\".\"id\" FROM \"{}\" AS \"t0\" WHERE ",
+                m.db_name()
+            ));
             PredWriter::new(schema, &Sqlite, "t0").pred(&bound, &mut sql);
             sql.push(" ORDER BY 1");
             let from_db: Vec<i64> = conn
                 .prepare(&sql.text)
                 .and_then(|mut s| {
-                    s.query_map(rusqlite::params_from_iter(sql.params.iter().map(to_sql)), |r| r.get(0))?
-                        .collect()
+                    s.query_map(
+                        rusqlite::params_from_iter(sql.params.iter().map(to_sql)),
+                        |r| r.get(0),
+                    )?
+                    .collect()
                 })
                 .map_err(|e| TestCaseError::fail(format!("{e}: {}", sql.text)))?;
             let from_eval: Vec<i64> = data.tables[id.index()]
@@ -235,8 +297,13 @@ fn check_world(schema: &Schema, policies: &PolicySet, world: &World) -> Result<(
 fn run(schema_text: &str, auth: BoxedStrategy<Option<Json>>) {
     let schema: &'static Schema = Box::leak(Box::new(analyze(schema_text)));
     let policies = PolicySet::compile(schema);
-    let mut runner = TestRunner::new(Config { cases: CASES_PER_SCHEMA, ..Config::default() });
-    let result = runner.run(&world_strategy(schema, auth), |world| check_world(schema, &policies, &world));
+    let mut runner = TestRunner::new(Config {
+        cases: CASES_PER_SCHEMA,
+        ..Config::default()
+    });
+    let result = runner.run(&world_strategy(schema, auth), |world| {
+        check_world(schema, &policies, &world)
+    });
     if let Err(e) = result {
         panic!("{e}");
     }
@@ -247,7 +314,11 @@ fn user_auth() -> BoxedStrategy<Option<Json>> {
     prop_oneof![
         Just(None),
         Just(Some(json!({}))),
-        (0i64..5, proptest::option::of(prop_oneof![Just("ADMIN"), Just("user")]), proptest::option::of(prop_oneof![Just("a"), Just("B"), Just("ab%")]))
+        (
+            0i64..5,
+            proptest::option::of(prop_oneof![Just("ADMIN"), Just("user")]),
+            proptest::option::of(prop_oneof![Just("a"), Just("B"), Just("ab%")])
+        )
             .prop_map(|(id, role, name)| {
                 let mut o = serde_json::Map::new();
                 o.insert("id".into(), json!(id));
@@ -352,14 +423,23 @@ fn auth_nesting_and_in() {
         Just(Some(json!({}))),
         (
             0i64..5,
-            proptest::option::of(proptest::collection::vec((0i64..5, prop_oneof![Just("admin"), Just("viewer")]), 0..3)),
+            proptest::option::of(proptest::collection::vec(
+                (0i64..5, prop_oneof![Just("admin"), Just("viewer")]),
+                0..3
+            )),
             proptest::option::of(0i64..5)
         )
             .prop_map(|(id, roles, age)| {
                 let mut o = serde_json::Map::new();
                 o.insert("id".into(), json!(id));
                 if let Some(roles) = roles {
-                    o.insert("roles".into(), json!(roles.iter().map(|(s, n)| json!({"id": s, "name": n, "spaceId": s})).collect::<Vec<_>>()));
+                    o.insert(
+                        "roles".into(),
+                        json!(roles
+                            .iter()
+                            .map(|(s, n)| json!({"id": s, "name": n, "spaceId": s}))
+                            .collect::<Vec<_>>()),
+                    );
                 }
                 if let Some(age) = age {
                     o.insert("profile".into(), json!({"age": age}));
@@ -422,6 +502,11 @@ fn many_to_many_and_post_update_defaults() {
             name  String
             posts Post[]
             @@allow('read', posts?[p, contains(p.title, 'b')])
+        }
+        type User {
+            id   Int
+            role String?
+            name String?
         }
         "#,
         user_auth(),

@@ -9,7 +9,11 @@ use zgen_sema::{Operation, Schema};
 fn analyze(text: &str) -> Schema {
     let loaded = zgen_syntax::load_sources(&[("schema.zmodel", text)]);
     let analysis = zgen_sema::analyze(&loaded);
-    let errors: Vec<_> = analysis.diagnostics.errors().map(|d| d.message.clone()).collect();
+    let errors: Vec<_> = analysis
+        .diagnostics
+        .errors()
+        .map(|d| d.message.clone())
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
     analysis.schema
 }
@@ -47,7 +51,12 @@ model Post {
 #[test]
 fn read_with_user() {
     let schema = analyze(BLOG);
-    insta::assert_snapshot!(sql(&schema, "Post", Operation::Read, Some(json!({"id": 7}))));
+    insta::assert_snapshot!(sql(
+        &schema,
+        "Post",
+        Operation::Read,
+        Some(json!({"id": 7}))
+    ));
 }
 
 #[test]
@@ -60,13 +69,21 @@ fn read_anonymous_matches_null_owner() {
 #[test]
 fn delete_deny_is_coalesced() {
     let schema = analyze(BLOG);
-    insta::assert_snapshot!(sql(&schema, "Post", Operation::Delete, Some(json!({"id": 1}))));
+    insta::assert_snapshot!(sql(
+        &schema,
+        "Post",
+        Operation::Delete,
+        Some(json!({"id": 1}))
+    ));
 }
 
 #[test]
 fn post_update_defaults_to_allow() {
     let schema = analyze(BLOG);
-    assert_eq!(sql(&schema, "Post", Operation::PostUpdate, None), "1\n-- params: []");
+    assert_eq!(
+        sql(&schema, "Post", Operation::PostUpdate, None),
+        "1\n-- params: []"
+    );
 }
 
 #[test]
@@ -95,5 +112,10 @@ fn collection_and_check() {
         }
         "#,
     );
-    insta::assert_snapshot!(sql(&schema, "Membership", Operation::Read, Some(json!({"id": "u1"}))));
+    insta::assert_snapshot!(sql(
+        &schema,
+        "Membership",
+        Operation::Read,
+        Some(json!({"id": "u1"}))
+    ));
 }

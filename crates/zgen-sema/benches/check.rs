@@ -5,7 +5,9 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::Path;
 
 fn corpus_file(relative: &str) -> Option<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus").join(relative);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus")
+        .join(relative);
     std::fs::read_to_string(path).ok()
 }
 

@@ -3,7 +3,8 @@
 
 use crate::expr::{Expr, ExprKind, Ty, TyKind};
 use crate::model::{
-    AttributeApp, AttributeId, BoundArg, ExpressionContext, FieldTypeKind, ModelId, ParamType, ParamTypeKind, Schema,
+    AttributeApp, AttributeId, BoundArg, ExpressionContext, FieldTypeKind, ModelId, ParamType,
+    ParamTypeKind, Schema,
 };
 use crate::resolve::{arg_assignable, field_ty, is_iso_datetime, Resolver, Scope};
 use zgen_diagnostics::{Code, Diagnostic, Diagnostics, Span};
@@ -30,12 +31,17 @@ impl Target {
 }
 
 /// The function context an attribute's expressions are checked in (V-F2).
-pub(crate) fn context_of(name: &str, decl: Option<&crate::model::AttributeDecl>) -> Option<ExpressionContext> {
+pub(crate) fn context_of(
+    name: &str,
+    decl: Option<&crate::model::AttributeDecl>,
+) -> Option<ExpressionContext> {
     match name {
         "@default" => Some(ExpressionContext::DefaultValue),
         "@@allow" | "@@deny" | "@allow" | "@deny" => Some(ExpressionContext::AccessPolicy),
         "@@index" => Some(ExpressionContext::Index),
-        _ if decl.is_some_and(|d| d.validation) || name == "@@validate" => Some(ExpressionContext::ValidationRule),
+        _ if decl.is_some_and(|d| d.validation) || name == "@@validate" => {
+            Some(ExpressionContext::ValidationRule)
+        }
         _ => None,
     }
 }
@@ -58,7 +64,12 @@ impl Binder<'_> {
             .map(|i| AttributeId(i as u32))
     }
 
-    pub fn bind(&mut self, attr: &ast::Attribute, target: Target, inherited_from: Option<ModelId>) -> AttributeApp {
+    pub fn bind(
+        &mut self,
+        attr: &ast::Attribute,
+        target: Target,
+        inherited_from: Option<ModelId>,
+    ) -> AttributeApp {
         let decl_id = self.attribute_id(&attr.name.name);
         let decl = decl_id.map(|id| self.schema.attribute(id));
         if decl.is_none() {
@@ -67,8 +78,11 @@ impl Binder<'_> {
         // `Scope` has private fields, so no struct-update syntax; enum
         // attributes have no model and no expression context.
         let context = context_of(&attr.name.name, decl);
-        let mut scope = target.model().map_or_else(Scope::default, |m| Scope::model(m, context));
-        let params: Vec<crate::model::AttributeParam> = decl.map(|d| d.params.clone()).unwrap_or_default();
+        let mut scope = target
+            .model()
+            .map_or_else(Scope::default, |m| Scope::model(m, context));
+        let params: Vec<crate::model::AttributeParam> =
+            decl.map(|d| d.params.clone()).unwrap_or_default();
         let binding = match decl {
             Some(_) => bind_params(&params, attr.args(), self.diags, &attr.name),
             None => vec![None; attr.args().len()],
@@ -78,8 +92,11 @@ impl Binder<'_> {
             let param = param_index.and_then(|i| params.get(i));
             let value = self.resolve_arg(arg, param, target, &mut scope);
             // A policy condition's type has its own code (V-P2, validate/policy.rs).
-            let policy_condition =
-                param_index == Some(1) && matches!(attr.name.name.as_str(), "@@allow" | "@@deny" | "@allow" | "@deny");
+            let policy_condition = param_index == Some(1)
+                && matches!(
+                    attr.name.name.as_str(),
+                    "@@allow" | "@@deny" | "@allow" | "@deny"
+                );
             if let Some(param) = param.filter(|_| !policy_condition) {
                 self.check_arg(&value, &param.ty, target, &attr.name.name);
             }
@@ -106,7 +123,8 @@ impl Binder<'_> {
     fn report_unknown(&mut self, name: &ast::Ident) {
         let message = format!("unknown attribute `{}`", name.name);
         let d = match &self.unknown_plugin {
-            Some(plugin) => Diagnostic::warning(Code::UNRESOLVED_ATTRIBUTE, name.span, message).with_help(format!(
+            Some(plugin) => Diagnostic::warning(Code::UNRESOLVED_ATTRIBUTE, name.span, message)
+                .with_help(format!(
                 "it may be declared by plugin `{plugin}`, which zgen does not load; it is ignored"
             )),
             None => Diagnostic::error(Code::UNRESOLVED_ATTRIBUTE, name.span, message)
@@ -171,23 +189,30 @@ impl Binder<'_> {
         if value.ty.is_unresolved() {
             return;
         }
-        let bad = |message: &str| Diagnostic::error(Code::ARGUMENT_TYPE, value.span, message.to_string());
+        let bad =
+            |message: &str| Diagnostic::error(Code::ARGUMENT_TYPE, value.span, message.to_string());
         match &ty.kind {
             ParamTypeKind::FieldReference | ParamTypeKind::TransitiveFieldReference => {
                 let is_ref = |e: &Expr| e.as_field().is_some();
                 if ty.list {
                     match &value.kind {
                         ExprKind::Array(items) if items.iter().all(is_ref) => {}
-                        _ => self.diags.push(bad("expected an array of field references")),
+                        _ => self
+                            .diags
+                            .push(bad("expected an array of field references")),
                     }
                 } else if !is_ref(value) {
                     self.diags.push(bad("expected a field reference"));
                 }
             }
             ParamTypeKind::ContextType => {
-                let Some(want) = self.context_ty(target) else { return };
+                let Some(want) = self.context_ty(target) else {
+                    return;
+                };
                 if let Some(message) = default_mismatch(want, value) {
-                    self.diags.push(bad(&message).with_help(format!("`{attr}` must match the field's type")));
+                    self.diags.push(
+                        bad(&message).with_help(format!("`{attr}` must match the field's type")),
+                    );
                 }
             }
             _ => {
@@ -203,11 +228,22 @@ impl Binder<'_> {
     }
 
     /// `@@@targetField` restrictions (V-A1).
-    fn check_target(&mut self, decl: &crate::model::AttributeDecl, model: ModelId, index: u32, attr: &ast::Attribute) {
+    fn check_target(
+        &mut self,
+        decl: &crate::model::AttributeDecl,
+        model: ModelId,
+        index: u32,
+        attr: &ast::Attribute,
+    ) {
         if decl.target_fields.is_empty() {
             return;
         }
-        let Some(field) = self.schema.models.get(model.index()).and_then(|m| m.fields.get(index as usize)) else {
+        let Some(field) = self
+            .schema
+            .models
+            .get(model.index())
+            .and_then(|m| m.fields.get(index as usize))
+        else {
             return;
         };
         let kind = match &field.ty.kind {
@@ -227,7 +263,10 @@ impl Binder<'_> {
                 Diagnostic::error(
                     Code::ATTRIBUTE_TARGET,
                     attr.name.span,
-                    format!("attribute `{}` cannot be used on this type of field", attr.name.name),
+                    format!(
+                        "attribute `{}` cannot be used on this type of field",
+                        attr.name.name
+                    ),
                 )
                 .with_help(format!("it applies to: {}", decl.target_fields.join(", "))),
             );
@@ -242,7 +281,10 @@ fn default_mismatch(want: Ty, value: &Expr) -> Option<String> {
     }
     // A Json default is a string holding JSON (for `Json[]`, an array of them).
     if want.kind == TyKind::Scalar(crate::model::Scalar::Json) {
-        let is_json = |e: &Expr| e.as_string().is_some_and(|s| serde_json::from_str::<serde_json::Value>(s).is_ok());
+        let is_json = |e: &Expr| {
+            e.as_string()
+                .is_some_and(|s| serde_json::from_str::<serde_json::Value>(s).is_ok())
+        };
         let ok = match &value.kind {
             ExprKind::Array(items) if want.list => items.iter().all(is_json),
             _ => is_json(value),
@@ -253,12 +295,19 @@ fn default_mismatch(want: Ty, value: &Expr) -> Option<String> {
         return None;
     }
     if want.list != value.ty.list {
-        return Some(if want.list { "expected array".into() } else { "expected non-array".into() });
+        return Some(if want.list {
+            "expected array".into()
+        } else {
+            "expected non-array".into()
+        });
     }
     if want.kind == TyKind::Scalar(crate::model::Scalar::DateTime) && is_iso_datetime(value) {
         return None;
     }
-    if matches!(want.kind, TyKind::Enum(_)) && matches!(value.ty.kind, TyKind::Enum(_)) && want.kind != value.ty.kind {
+    if matches!(want.kind, TyKind::Enum(_))
+        && matches!(value.ty.kind, TyKind::Enum(_))
+        && want.kind != value.ty.kind
+    {
         return Some("invalid argument type".into());
     }
     let fits = crate::expr::assignable(want.checker_kind(), value.ty.checker_kind());
@@ -284,7 +333,10 @@ fn bind_params(
                     diags.push(Diagnostic::error(
                         Code::ATTRIBUTE_ARGUMENTS,
                         name.span,
-                        format!("attribute `{}` doesn't have a parameter named `{}`", attr.name, name.name),
+                        format!(
+                            "attribute `{}` doesn't have a parameter named `{}`",
+                            attr.name, name.name
+                        ),
                     ));
                     None
                 }
@@ -334,13 +386,25 @@ fn bind_params(
     binding
 }
 
-fn unexpected_unnamed(span: Span, attr: &ast::Ident, params: &[crate::model::AttributeParam]) -> Diagnostic {
+fn unexpected_unnamed(
+    span: Span,
+    attr: &ast::Ident,
+    params: &[crate::model::AttributeParam],
+) -> Diagnostic {
     if attr.name == "@allow" || attr.name == "@deny" {
         // v2's `override` flag: accepted and ignored, with a warning (P-165).
-        return Diagnostic::warning(Code::OVERRIDE_ARGUMENT, span, "the `override` argument is v2 syntax and is ignored")
-            .with_help("v3 has no field-level override; combine the conditions into one rule instead");
+        return Diagnostic::warning(
+            Code::OVERRIDE_ARGUMENT,
+            span,
+            "the `override` argument is v2 syntax and is ignored",
+        )
+        .with_help("v3 has no field-level override; combine the conditions into one rule instead");
     }
     let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
-    Diagnostic::error(Code::ATTRIBUTE_ARGUMENTS, span, "unexpected unnamed argument")
-        .with_help(format!("`{}` takes: {}", attr.name, names.join(", ")))
+    Diagnostic::error(
+        Code::ATTRIBUTE_ARGUMENTS,
+        span,
+        "unexpected unnamed argument",
+    )
+    .with_help(format!("`{}` takes: {}", attr.name, names.join(", ")))
 }

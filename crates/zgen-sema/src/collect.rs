@@ -6,8 +6,8 @@
 //! here too, since they only need names.
 
 use crate::model::{
-    AttributeDecl, AttributeParam, Enum, EnumValue, ExpressionContext, Function, FunctionParam, Model, ParamType,
-    ParamTypeKind, Procedure, Scalar, Schema,
+    AttributeDecl, AttributeParam, Enum, EnumValue, ExpressionContext, Function, FunctionParam,
+    Model, ParamType, ParamTypeKind, Procedure, Scalar, Schema,
 };
 use std::collections::HashMap;
 use zgen_diagnostics::{Code, Diagnostic, Diagnostics, Span};
@@ -138,7 +138,14 @@ impl<'a> Collected<'a> {
         }
     }
 
-    fn register(&mut self, name: &ast::Ident, r: DeclRef, builtin: bool, decl: &Decl, diags: &mut Diagnostics) {
+    fn register(
+        &mut self,
+        name: &ast::Ident,
+        r: DeclRef,
+        builtin: bool,
+        decl: &Decl,
+        diags: &mut Diagnostics,
+    ) {
         // Attributes live apart from other names (`@id` vs `id`), and config
         // blocks only clash with config blocks.
         let key = match (r, decl) {
@@ -247,7 +254,9 @@ impl<'a> Collected<'a> {
                 other => match (Scalar::parse(other), self.lookup(other)) {
                     (Some(s), _) => ParamTypeKind::Scalar(s),
                     (None, Some(DeclRef::Enum(e))) => ParamTypeKind::Enum(crate::model::EnumId(e)),
-                    (None, Some(DeclRef::Model(m))) => ParamTypeKind::Model(crate::model::ModelId(m)),
+                    (None, Some(DeclRef::Model(m))) => {
+                        ParamTypeKind::Model(crate::model::ModelId(m))
+                    }
                     _ => {
                         diags.push(Diagnostic::error(
                             Code::UNRESOLVED_TYPE,
@@ -280,7 +289,10 @@ fn has_meta(attrs: &[ast::Attribute], name: &str) -> bool {
 }
 
 /// The names listed in a meta-attribute: `@@@targetField([StringField, IntField])`.
-fn meta_values<'b>(attrs: &'b [ast::Attribute], name: &'b str) -> impl Iterator<Item = String> + 'b {
+fn meta_values<'b>(
+    attrs: &'b [ast::Attribute],
+    name: &'b str,
+) -> impl Iterator<Item = String> + 'b {
     attrs
         .iter()
         .filter(move |a| a.name.name == name)

@@ -121,10 +121,16 @@ pub enum ExprKind {
     /// A bare field name: a field of the context model, or of the element
     /// model inside a collection predicate.
     Field(FieldId),
-    EnumValue { enum_id: EnumId, index: u32 },
+    EnumValue {
+        enum_id: EnumId,
+        index: u32,
+    },
     /// A collection-predicate binding; `depth` counts enclosing predicates
     /// from the outermost (0).
-    Binding { name: String, depth: u32 },
+    Binding {
+        name: String,
+        depth: u32,
+    },
     /// A parameter inside a function body.
     Param(String),
     /// A function call with arguments in written order.
@@ -134,7 +140,10 @@ pub enum ExprKind {
         args: Vec<Expr>,
     },
     /// `receiver.field`.
-    Member { receiver: Box<Expr>, field: FieldId },
+    Member {
+        receiver: Box<Expr>,
+        field: FieldId,
+    },
     Not(Box<Expr>),
     Binary {
         op: BinaryOp,

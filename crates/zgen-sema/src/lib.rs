@@ -79,12 +79,20 @@ fn find_auth(collected: &Collected<'_>, diags: &mut Diagnostics) -> Option<Model
         .model_asts
         .iter()
         .enumerate()
-        .filter_map(|(i, m)| m.attributes().find(|a| a.name.name == "@@auth").map(|a| (i, a)))
+        .filter_map(|(i, m)| {
+            m.attributes()
+                .find(|a| a.name.name == "@@auth")
+                .map(|a| (i, a))
+        })
         .collect();
     for (_, extra) in marked.iter().skip(1) {
         diags.push(
-            Diagnostic::error(Code::MULTIPLE_AUTH, extra.span, "multiple `@@auth` declarations are not allowed")
-                .with_help("keep `@@auth` on the one model or type that describes the signed-in user"),
+            Diagnostic::error(
+                Code::MULTIPLE_AUTH,
+                extra.span,
+                "multiple `@@auth` declarations are not allowed",
+            )
+            .with_help("keep `@@auth` on the one model or type that describes the signed-in user"),
         );
     }
     if let Some((i, _)) = marked.first() {
@@ -98,7 +106,12 @@ fn find_auth(collected: &Collected<'_>, diags: &mut Diagnostics) -> Option<Model
 }
 
 /// Pass 3: binds every attribute and extracts the policy rules.
-fn bind_attributes(schema: &mut Schema, collected: &Collected<'_>, members: &members::Members<'_>, diags: &mut Diagnostics) {
+fn bind_attributes(
+    schema: &mut Schema,
+    collected: &Collected<'_>,
+    members: &members::Members<'_>,
+    diags: &mut Diagnostics,
+) {
     let unknown_plugin = first_unknown_plugin(collected);
     let mut model_apps = Vec::with_capacity(schema.models.len());
     let mut field_apps = Vec::with_capacity(schema.models.len());
@@ -139,9 +152,12 @@ fn bind_attributes(schema: &mut Schema, collected: &Collected<'_>, members: &mem
             for member in &e.members {
                 match member {
                     ast::EnumMember::Attribute(a) => own.push(binder.bind(a, Target::Enum, None)),
-                    ast::EnumMember::Value(v) => {
-                        values.push(v.attributes.iter().map(|a| binder.bind(a, Target::Enum, None)).collect::<Vec<_>>())
-                    }
+                    ast::EnumMember::Value(v) => values.push(
+                        v.attributes
+                            .iter()
+                            .map(|a| binder.bind(a, Target::Enum, None))
+                            .collect::<Vec<_>>(),
+                    ),
                 }
             }
             enum_apps.push((own, values));
@@ -164,7 +180,11 @@ fn bind_attributes(schema: &mut Schema, collected: &Collected<'_>, members: &mem
 }
 
 /// Plugin providers zgen knows: the policy plugin is built in.
-const KNOWN_PLUGINS: &[&str] = &["@zenstackhq/plugin-policy", "@core/typescript", "@core/prisma"];
+const KNOWN_PLUGINS: &[&str] = &[
+    "@zenstackhq/plugin-policy",
+    "@core/typescript",
+    "@core/prisma",
+];
 
 fn first_unknown_plugin(collected: &Collected<'_>) -> Option<String> {
     collected
@@ -172,11 +192,17 @@ fn first_unknown_plugin(collected: &Collected<'_>) -> Option<String> {
         .iter()
         .filter(|c| c.kind == ast::ConfigKind::Plugin)
         .find(|c| {
-            let provider = c.fields.iter().find(|f| f.name.name == "provider").and_then(|f| match &f.value.kind {
-                ast::ExprKind::String(s) => Some(s.as_str()),
-                _ => None,
-            });
-            !provider.is_some_and(|p| KNOWN_PLUGINS.contains(&p) || p.ends_with("plugins/policy/plugin.zmodel"))
+            let provider = c
+                .fields
+                .iter()
+                .find(|f| f.name.name == "provider")
+                .and_then(|f| match &f.value.kind {
+                    ast::ExprKind::String(s) => Some(s.as_str()),
+                    _ => None,
+                });
+            !provider.is_some_and(|p| {
+                KNOWN_PLUGINS.contains(&p) || p.ends_with("plugins/policy/plugin.zmodel")
+            })
         })
         .map(|c| c.name.name.clone())
 }

@@ -7,7 +7,12 @@ use crate::model::{ModelKind, Operation, PolicyRule, RuleKind, Schema};
 use zgen_diagnostics::{Code, Diagnostic, Diagnostics, SourceMap};
 use zgen_syntax::ast;
 
-pub(crate) fn run(schema: &Schema, collected: &Collected<'_>, sources: &SourceMap, diags: &mut Diagnostics) {
+pub(crate) fn run(
+    schema: &Schema,
+    collected: &Collected<'_>,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) {
     for m in &collected.model_asts {
         for attr in m.members.iter().flat_map(member_attributes) {
             if is_policy_attribute(&attr.name.name) {
@@ -47,13 +52,25 @@ fn is_policy_attribute(name: &str) -> bool {
 /// left-associative level, unlike most languages).
 fn mixed_logical_operators(e: &ast::Expr, sources: &SourceMap, diags: &mut Diagnostics) {
     visit_ast(e, &mut |e| {
-        let ast::ExprKind::Binary { op, lhs, .. } = &e.kind else { return };
-        let ast::ExprKind::Binary { op: inner, lhs: a, rhs: b, .. } = &lhs.kind else { return };
+        let ast::ExprKind::Binary { op, lhs, .. } = &e.kind else {
+            return;
+        };
+        let ast::ExprKind::Binary {
+            op: inner,
+            lhs: a,
+            rhs: b,
+            ..
+        } = &lhs.kind
+        else {
+            return;
+        };
         let logical = |o: &BinaryOp| matches!(o, BinaryOp::And | BinaryOp::Or);
         if !logical(op) || !logical(inner) || op == inner {
             return;
         }
-        let ast::ExprKind::Binary { rhs: c, .. } = &e.kind else { return };
+        let ast::ExprKind::Binary { rhs: c, .. } = &e.kind else {
+            return;
+        };
         let text = |x: &ast::Expr| sources.slice(x.span).to_string();
         let (a, b, c) = (text(a), text(b), text(c));
         let (outer, first) = (op.as_str(), inner.as_str());
@@ -79,8 +96,14 @@ fn visit_ast(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
             visit_ast(lhs, f);
             visit_ast(rhs, f);
         }
-        ast::ExprKind::Not(x) | ast::ExprKind::Paren(x) | ast::ExprKind::Member { receiver: x, .. } => visit_ast(x, f),
-        ast::ExprKind::Collection { collection, condition, .. } => {
+        ast::ExprKind::Not(x)
+        | ast::ExprKind::Paren(x)
+        | ast::ExprKind::Member { receiver: x, .. } => visit_ast(x, f),
+        ast::ExprKind::Collection {
+            collection,
+            condition,
+            ..
+        } => {
             visit_ast(collection, f);
             visit_ast(condition, f);
         }
@@ -99,15 +122,23 @@ fn visit_ast(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
 
 /// True for `auth() != null` and `auth() == null` (either side).
 fn is_auth_null_test(e: &Expr, op: BinaryOp) -> bool {
-    let ExprKind::Binary { op: o, lhs, rhs } = &e.kind else { return false };
+    let ExprKind::Binary { op: o, lhs, rhs } = &e.kind else {
+        return false;
+    };
     let is_auth = |x: &Expr| x.call_name() == Some("auth");
-    *o == op && ((is_auth(lhs) && rhs.kind == ExprKind::Null) || (is_auth(rhs) && lhs.kind == ExprKind::Null))
+    *o == op
+        && ((is_auth(lhs) && rhs.kind == ExprKind::Null)
+            || (is_auth(rhs) && lhs.kind == ExprKind::Null))
 }
 
 /// The operands of a top-level `&&` chain.
 fn conjuncts(e: &Expr) -> Vec<&Expr> {
     match &e.kind {
-        ExprKind::Binary { op: BinaryOp::And, lhs, rhs } => {
+        ExprKind::Binary {
+            op: BinaryOp::And,
+            lhs,
+            rhs,
+        } => {
             let mut all = conjuncts(lhs);
             all.extend(conjuncts(rhs));
             all
@@ -120,7 +151,10 @@ fn conjuncts(e: &Expr) -> Vec<&Expr> {
 /// when a deny rule of the model covers every operation it allows with
 /// `auth() == null`.
 fn guarded_against_anonymous(rule: &PolicyRule, model_rules: &[PolicyRule]) -> bool {
-    if conjuncts(&rule.condition).iter().any(|c| is_auth_null_test(c, BinaryOp::Ne)) {
+    if conjuncts(&rule.condition)
+        .iter()
+        .any(|c| is_auth_null_test(c, BinaryOp::Ne))
+    {
         return true;
     }
     Operation::ALL
@@ -138,7 +172,9 @@ fn guarded_against_anonymous(rule: &PolicyRule, model_rules: &[PolicyRule]) -> b
 
 /// A column (not a constant) that may hold null.
 fn is_nullable_column(e: &Expr) -> bool {
-    matches!(e.kind, ExprKind::Field(_) | ExprKind::Member { .. }) && e.ty.nullable && !e.is_auth_rooted()
+    matches!(e.kind, ExprKind::Field(_) | ExprKind::Member { .. })
+        && e.ty.nullable
+        && !e.is_auth_rooted()
 }
 
 /// Lint 2: `auth().x == column` with a nullable column matches rows where the
@@ -192,14 +228,23 @@ fn null_source(e: &Expr) -> Option<&Expr> {
         ExprKind::Field(_) | ExprKind::Member { .. } => is_nullable_column(e).then_some(e),
         ExprKind::Not(inner) => null_source(inner),
         ExprKind::Binary { op, lhs, rhs } => match op {
-            BinaryOp::Eq | BinaryOp::Ne if lhs.kind == ExprKind::Null || rhs.kind == ExprKind::Null => None,
+            BinaryOp::Eq | BinaryOp::Ne
+                if lhs.kind == ExprKind::Null || rhs.kind == ExprKind::Null =>
+            {
+                None
+            }
             BinaryOp::Eq | BinaryOp::Ne if lhs.is_auth_rooted() || rhs.is_auth_rooted() => {
                 // `col == auth().x` is null only through a nullable column.
-                [lhs, rhs].into_iter().find(|s| is_nullable_column(s)).map(|s| &**s)
+                [lhs, rhs]
+                    .into_iter()
+                    .find(|s| is_nullable_column(s))
+                    .map(|s| &**s)
             }
             _ => null_source(lhs).or_else(|| null_source(rhs)),
         },
-        ExprKind::Call { name, args, .. } if matches!(name.as_str(), "contains" | "startsWith" | "endsWith") => {
+        ExprKind::Call { name, args, .. }
+            if matches!(name.as_str(), "contains" | "startsWith" | "endsWith") =>
+        {
             args.first().and_then(null_source)
         }
         ExprKind::Call { name, args, .. } if name == "check" => args
@@ -218,22 +263,30 @@ fn no_allow_rules(schema: &Schema, diags: &mut Diagnostics) {
         return;
     }
     for (_, model) in schema.data_models() {
-        let has_allow = model
-            .rules
-            .iter()
-            .any(|r| r.kind == RuleKind::Allow && r.operations != crate::model::Operations::default());
+        let has_allow = model.rules.iter().any(|r| {
+            r.kind == RuleKind::Allow && r.operations != crate::model::Operations::default()
+        });
         let ignored = model.attributes.iter().any(|a| a.name == "@@ignore");
         if has_allow || ignored {
             continue;
         }
-        let what = if model.kind == ModelKind::View { "view" } else { "model" };
+        let what = if model.kind == ModelKind::View {
+            "view"
+        } else {
+            "model"
+        };
         diags.push(
             Diagnostic::warning(
                 Code::NO_ALLOW_RULES,
                 model.span,
-                format!("{what} `{}` has no allow rule, so every operation on it is denied", model.name),
+                format!(
+                    "{what} `{}` has no allow rule, so every operation on it is denied",
+                    model.name
+                ),
             )
-            .with_help("add `@@allow(...)` rules, or `@@allow('all', true)` if it is meant to be open"),
+            .with_help(
+                "add `@@allow(...)` rules, or `@@allow('all', true)` if it is meant to be open",
+            ),
         );
     }
 }

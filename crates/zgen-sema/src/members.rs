@@ -42,7 +42,11 @@ enum Visit {
 /// Model attributes a sub-model does not take from its delegate base (I-2).
 const NOT_INHERITED_FROM_BASE: &[&str] = &["@@map", "@@unique", "@@index", "@@delegate", "@@id"];
 
-pub(crate) fn resolve<'a>(schema: &mut Schema, collected: &Collected<'a>, diags: &mut Diagnostics) -> Members<'a> {
+pub(crate) fn resolve<'a>(
+    schema: &mut Schema,
+    collected: &Collected<'a>,
+    diags: &mut Diagnostics,
+) -> Members<'a> {
     link_parents(schema, collected, diags);
     let count = schema.models.len();
     let mut members = Members {
@@ -51,7 +55,14 @@ pub(crate) fn resolve<'a>(schema: &mut Schema, collected: &Collected<'a>, diags:
     };
     let mut state = vec![Visit::New; count];
     for id in 0..count {
-        merge(ModelId(id as u32), schema, collected, &mut members, &mut state, diags);
+        merge(
+            ModelId(id as u32),
+            schema,
+            collected,
+            &mut members,
+            &mut state,
+            diags,
+        );
     }
     for (model_index, origins) in members.fields.iter().enumerate() {
         let fields = origins
@@ -104,12 +115,17 @@ fn link_parents(schema: &mut Schema, collected: &Collected<'_>, diags: &mut Diag
                     );
                     mixins.push(ModelId(p));
                 }
-                Some(DeclRef::Model(p)) if is_delegate(collected, p) && base.is_none() => base = Some(ModelId(p)),
+                Some(DeclRef::Model(p)) if is_delegate(collected, p) && base.is_none() => {
+                    base = Some(ModelId(p))
+                }
                 Some(DeclRef::Model(_)) => diags.push(
                     Diagnostic::error(
                         Code::INVALID_EXTENDS,
                         name.span,
-                        format!("model `{}` cannot be extended because it's not a delegate model", name.name),
+                        format!(
+                            "model `{}` cannot be extended because it's not a delegate model",
+                            name.name
+                        ),
                     )
                     .with_help(format!(
                         "add `@@delegate(...)` to `{}`, or mix a `type` in with `with`",
@@ -125,11 +141,15 @@ fn link_parents(schema: &mut Schema, collected: &Collected<'_>, diags: &mut Diag
         }
         if m.kind == ModelKind::AbstractModel {
             diags.push(
-                Diagnostic::warning(Code::ABSTRACT_MODEL, m.keyword_span, "`abstract model` is v2 syntax")
-                    .with_help(format!(
-                        "declare `type {}` and mix it in with `with {}`",
-                        m.name.name, m.name.name
-                    )),
+                Diagnostic::warning(
+                    Code::ABSTRACT_MODEL,
+                    m.keyword_span,
+                    "`abstract model` is v2 syntax",
+                )
+                .with_help(format!(
+                    "declare `type {}` and mix it in with `with {}`",
+                    m.name.name, m.name.name
+                )),
             );
         }
         if let Some(model) = schema.models.get_mut(index) {
@@ -144,7 +164,10 @@ fn kind_of(collected: &Collected<'_>, id: u32) -> Option<ModelKind> {
 }
 
 fn is_mixin_kind(collected: &Collected<'_>, id: u32) -> bool {
-    matches!(kind_of(collected, id), Some(ModelKind::Type | ModelKind::AbstractModel))
+    matches!(
+        kind_of(collected, id),
+        Some(ModelKind::Type | ModelKind::AbstractModel)
+    )
 }
 
 fn is_abstract(collected: &Collected<'_>, id: u32) -> bool {
@@ -179,7 +202,10 @@ fn merge<'a>(
     let mixins = schema.model(id).mixins.clone();
     let mut fields: Vec<Origin<'a, ast::Field>> = Vec::new();
     let mut attributes: Vec<Origin<'a, ast::Attribute>> = Vec::new();
-    let parents = base.into_iter().map(|b| (b, true)).chain(mixins.into_iter().map(|m| (m, false)));
+    let parents = base
+        .into_iter()
+        .map(|b| (b, true))
+        .chain(mixins.into_iter().map(|m| (m, false)));
     for (parent, is_base) in parents {
         if state.get(parent.index()) == Some(&Visit::Active) {
             let (code, what) = if is_base {
@@ -190,7 +216,10 @@ fn merge<'a>(
             let parent_name = schema.model(parent).name.clone();
             diags.push(
                 Diagnostic::error(code, schema.model(id).span, format!("{what} detected"))
-                    .with_label(format!("`{}` includes `{parent_name}`, which includes it back", ast_model.name.name)),
+                    .with_label(format!(
+                        "`{}` includes `{parent_name}`, which includes it back",
+                        ast_model.name.name
+                    )),
             );
             if is_base {
                 schema.models[id.index()].base = None;
@@ -208,7 +237,9 @@ fn merge<'a>(
         attributes.extend(
             members.attributes[parent.index()]
                 .iter()
-                .filter(|o| !is_base || !NOT_INHERITED_FROM_BASE.contains(&o.node.name.name.as_str()))
+                .filter(|o| {
+                    !is_base || !NOT_INHERITED_FROM_BASE.contains(&o.node.name.name.as_str())
+                })
                 .map(|o| Origin {
                     node: o.node,
                     inherited_from: declaring(o.inherited_from),
@@ -230,9 +261,16 @@ fn merge<'a>(
     state[id.index()] = Visit::Done;
 }
 
-fn report_duplicate_fields(fields: &[Origin<'_, ast::Field>], model: &ast::Model, diags: &mut Diagnostics) {
+fn report_duplicate_fields(
+    fields: &[Origin<'_, ast::Field>],
+    model: &ast::Model,
+    diags: &mut Diagnostics,
+) {
     for (i, f) in fields.iter().enumerate() {
-        let Some(first) = fields[..i].iter().find(|o| o.node.name.name == f.node.name.name) else {
+        let Some(first) = fields[..i]
+            .iter()
+            .find(|o| o.node.name.name == f.node.name.name)
+        else {
             continue;
         };
         // Report at the model's own declaration when the clash is inherited.
@@ -258,11 +296,20 @@ fn dedup_by_name(fields: &mut Vec<Origin<'_, ast::Field>>) {
     fields.retain(|o| seen.insert(o.node.name.name.clone()));
 }
 
-fn make_field(o: &Origin<'_, ast::Field>, collected: &Collected<'_>, schema: &Schema, diags: &mut Diagnostics) -> Field {
+fn make_field(
+    o: &Origin<'_, ast::Field>,
+    collected: &Collected<'_>,
+    schema: &Schema,
+    diags: &mut Diagnostics,
+) -> Field {
     let f = o.node;
     // Types of inherited fields were reported at their declaration.
     let mut sink = Diagnostics::new();
-    let report = if o.inherited_from.is_none() { &mut *diags } else { &mut sink };
+    let report = if o.inherited_from.is_none() {
+        &mut *diags
+    } else {
+        &mut sink
+    };
     let kind = field_type_kind(&f.ty, collected, schema, report);
     Field {
         name: f.name.name.clone(),
@@ -281,7 +328,12 @@ fn make_field(o: &Origin<'_, ast::Field>, collected: &Collected<'_>, schema: &Sc
     }
 }
 
-fn field_type_kind(t: &ast::TypeRef, collected: &Collected<'_>, schema: &Schema, diags: &mut Diagnostics) -> FieldTypeKind {
+fn field_type_kind(
+    t: &ast::TypeRef,
+    collected: &Collected<'_>,
+    schema: &Schema,
+    diags: &mut Diagnostics,
+) -> FieldTypeKind {
     match &t.name {
         ast::TypeName::Unsupported(arg) => match &arg.kind {
             ast::ExprKind::String(s) => FieldTypeKind::Unsupported(s.clone()),
@@ -306,8 +358,12 @@ fn field_type_kind(t: &ast::TypeRef, collected: &Collected<'_>, schema: &Schema,
                 },
                 _ => {
                     diags.push(
-                        Diagnostic::error(Code::UNRESOLVED_TYPE, n.span, format!("unknown type `{}`", n.name))
-                            .with_help("use a scalar type, or the name of a model, type or enum"),
+                        Diagnostic::error(
+                            Code::UNRESOLVED_TYPE,
+                            n.span,
+                            format!("unknown type `{}`", n.name),
+                        )
+                        .with_help("use a scalar type, or the name of a model, type or enum"),
                     );
                     FieldTypeKind::Unresolved
                 }

@@ -507,7 +507,9 @@ impl AttributeApp {
 
     /// The argument bound to the parameter named `name`.
     pub fn named_arg(&self, name: &str) -> Option<&BoundArg> {
-        self.args.iter().find(|a| a.param_name.as_deref() == Some(name))
+        self.args
+            .iter()
+            .find(|a| a.param_name.as_deref() == Some(name))
     }
 
     /// A string-literal argument at parameter `index`.

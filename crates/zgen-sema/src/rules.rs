@@ -14,7 +14,10 @@ pub(crate) fn rule_of(app: &AttributeApp) -> Option<PolicyRule> {
         _ => return None,
     };
     let operations_text = app.string_arg(0)?.to_string();
-    let condition = app.arg(1).map(|a| a.value.clone()).unwrap_or_else(|| Expr::error(app.span));
+    let condition = app
+        .arg(1)
+        .map(|a| a.value.clone())
+        .unwrap_or_else(|| Expr::error(app.span));
     Some(PolicyRule {
         kind,
         operations: parse_operations(&operations_text),
@@ -32,7 +35,12 @@ pub fn parse_operations(text: &str) -> Operations {
     for item in text.split(',').map(str::trim) {
         match item {
             "all" => {
-                for op in [Operation::Create, Operation::Read, Operation::Update, Operation::Delete] {
+                for op in [
+                    Operation::Create,
+                    Operation::Read,
+                    Operation::Update,
+                    Operation::Delete,
+                ] {
                     ops.insert(op);
                 }
             }

@@ -24,7 +24,9 @@ fn fixtures_dir() -> PathBuf {
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     entries.sort();
     for path in entries {
@@ -49,7 +51,10 @@ fn split(text: &str) -> (&str, Vec<String>) {
 
 /// Checks a fixture's schema as a single file.
 fn actual(path: &Path, schema: &str) -> Vec<String> {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("schema.zmodel");
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("schema.zmodel");
     let loaded = zgen_syntax::load_sources(&[(name, schema)]);
     let analysis = zgen_sema::analyze(&loaded);
     analysis
@@ -57,7 +62,13 @@ fn actual(path: &Path, schema: &str) -> Vec<String> {
         .iter()
         .map(|d| {
             let underlined = loaded.sources.slice(d.span).replace('\n', "⏎");
-            format!("{} {} `{}`: {}", d.severity.as_str(), d.code.id, underlined, d.message)
+            format!(
+                "{} {} `{}`: {}",
+                d.severity.as_str(),
+                d.code.id,
+                underlined,
+                d.message
+            )
         })
         .collect()
 }
@@ -89,7 +100,10 @@ fn run(path: &Path) -> Result<(), Failed> {
             .into());
         }
     }
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
     if let Some(code) = stem.split('-').next().and_then(Code::find) {
         if !actual.iter().any(|l| l.split(' ').nth(1) == Some(code.id)) {
             return Err(format!("fixture is named for {} but does not produce it", code.id).into());
@@ -136,6 +150,8 @@ fn main() {
             Trial::test(name, move || run(&path))
         })
         .collect();
-    trials.push(Trial::test("every_code_has_a_fixture", move || every_code_has_a_fixture(&paths)));
+    trials.push(Trial::test("every_code_has_a_fixture", move || {
+        every_code_has_a_fixture(&paths)
+    }));
     libtest_mimic::run(&args, trials).exit();
 }

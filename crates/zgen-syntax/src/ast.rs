@@ -337,11 +337,20 @@ pub enum ExprKind {
     This,
     /// A bare name: field, enum value, binding, parameter. Named arguments
     /// appear in index field lists: `@@index([name(sort: Desc)])`.
-    Ref { name: Ident, args: Vec<Arg> },
+    Ref {
+        name: Ident,
+        args: Vec<Arg>,
+    },
     /// `f(a, b)`.
-    Call { callee: Ident, args: Vec<Arg> },
+    Call {
+        callee: Ident,
+        args: Vec<Arg>,
+    },
     /// `receiver.member`.
-    Member { receiver: Box<Expr>, member: Ident },
+    Member {
+        receiver: Box<Expr>,
+        member: Ident,
+    },
     /// `!operand`.
     Not(Box<Expr>),
     Binary {

@@ -80,20 +80,28 @@ impl<'s> Resolver<'s> {
         let span = e.span;
         let typed = |kind, ty| Expr { kind, ty, span };
         match &e.kind {
-            ast::ExprKind::String(s) => {
-                typed(ExprKind::Literal(Literal::String(s.clone())), Ty::scalar(crate::model::Scalar::String))
-            }
+            ast::ExprKind::String(s) => typed(
+                ExprKind::Literal(Literal::String(s.clone())),
+                Ty::scalar(crate::model::Scalar::String),
+            ),
             ast::ExprKind::Number(n) => {
                 // Every number literal is typed `Int` (L-5).
-                typed(ExprKind::Literal(Literal::Number(n.clone())), Ty::scalar(crate::model::Scalar::Int))
+                typed(
+                    ExprKind::Literal(Literal::Number(n.clone())),
+                    Ty::scalar(crate::model::Scalar::Int),
+                )
             }
             ast::ExprKind::Bool(b) => typed(ExprKind::Literal(Literal::Bool(*b)), Ty::BOOLEAN),
             ast::ExprKind::Null => typed(ExprKind::Null, Ty::NULL),
             ast::ExprKind::This => match scope.this {
                 Some(m) => typed(ExprKind::This, Ty::of(TyKind::Model(m))),
                 None => {
-                    self.error(Code::UNRESOLVED_REFERENCE, span, "`this` cannot be used here")
-                        .help = Some("`this` refers to the model a rule is written in".into());
+                    self.error(
+                        Code::UNRESOLVED_REFERENCE,
+                        span,
+                        "`this` cannot be used here",
+                    )
+                    .help = Some("`this` refers to the model a rule is written in".into());
                     Expr::error(span)
                 }
             },
@@ -104,18 +112,30 @@ impl<'s> Resolver<'s> {
             }
             ast::ExprKind::Ref { name, args } => self.reference(name, args, scope, receiver, span),
             ast::ExprKind::Call { callee, args } => self.call(callee, args, scope, span),
-            ast::ExprKind::Member { receiver: recv, member } => {
+            ast::ExprKind::Member {
+                receiver: recv,
+                member,
+            } => {
                 let recv = self.expr_inner(recv, scope, true);
                 self.member(recv, member, span)
             }
             ast::ExprKind::Not(operand) => {
                 let operand = self.expr(operand, scope);
                 if !operand.ty.is_unresolved() && !operand.ty.is_boolean_like() {
-                    self.error(Code::NOT_OPERAND, operand.span, "operand of `!` must be of Boolean type");
+                    self.error(
+                        Code::NOT_OPERAND,
+                        operand.span,
+                        "operand of `!` must be of Boolean type",
+                    );
                 }
                 typed(ExprKind::Not(Box::new(operand)), Ty::BOOLEAN)
             }
-            ast::ExprKind::Binary { op, op_span, lhs, rhs } => {
+            ast::ExprKind::Binary {
+                op,
+                op_span,
+                lhs,
+                rhs,
+            } => {
                 let lhs = self.expr(lhs, scope);
                 let rhs = self.expr(rhs, scope);
                 self.check_binary(*op, *op_span, &lhs, &rhs, scope);
@@ -133,7 +153,14 @@ impl<'s> Resolver<'s> {
                 collection,
                 binding,
                 condition,
-            } => self.collection(*quantifier, collection, binding.as_ref(), condition, scope, span),
+            } => self.collection(
+                *quantifier,
+                collection,
+                binding.as_ref(),
+                condition,
+                scope,
+                span,
+            ),
             ast::ExprKind::Array(items) => {
                 let items: Vec<Expr> = items.iter().map(|i| self.expr(i, scope)).collect();
                 let ty = items
@@ -190,7 +217,11 @@ impl<'s> Resolver<'s> {
                 ty,
                 span,
             },
-            Named::Binding { name: bound, depth, ty } => {
+            Named::Binding {
+                name: bound,
+                depth,
+                ty,
+            } => {
                 if !receiver {
                     self.error(
                         Code::BARE_BINDING,
@@ -366,7 +397,11 @@ impl<'s> Resolver<'s> {
                 "collection predicate condition must be of Boolean type",
             );
         }
-        let ty = if element.is_some() { Ty::BOOLEAN } else { Ty::UNRESOLVED };
+        let ty = if element.is_some() {
+            Ty::BOOLEAN
+        } else {
+            Ty::UNRESOLVED
+        };
         Expr {
             kind: ExprKind::Collection {
                 quantifier,
@@ -379,7 +414,13 @@ impl<'s> Resolver<'s> {
         }
     }
 
-    fn call(&mut self, callee: &ast::Ident, args: &[ast::Arg], scope: &mut Scope, span: Span) -> Expr {
+    fn call(
+        &mut self,
+        callee: &ast::Ident,
+        args: &[ast::Arg],
+        scope: &mut Scope,
+        span: Span,
+    ) -> Expr {
         let args: Vec<Expr> = args.iter().map(|a| self.expr(&a.value, scope)).collect();
         let Some(id) = self.function_id(&callee.name) else {
             self.error(
@@ -413,18 +454,20 @@ impl<'s> Resolver<'s> {
         }
         self.check_call_args(id, &args, callee, span);
         let ty = match callee.name.as_str() {
-            "auth" => match self.schema.auth {
-                Some(m) => Ty::of(TyKind::Model(m)).nullable(true),
-                None => {
-                    self.error(
+            "auth" => {
+                match self.schema.auth {
+                    Some(m) => Ty::of(TyKind::Model(m)).nullable(true),
+                    None => {
+                        self.error(
                         Code::AUTH_UNRESOLVED,
                         span,
                         "cannot resolve `auth()`: no model or type has `@@auth` or is named `User`",
                     )
                     .help = Some("add `@@auth` to the model or type that describes the signed-in user".into());
-                    Ty::UNRESOLVED
+                        Ty::UNRESOLVED
+                    }
                 }
-            },
+            }
             "before" | "future" => scope
                 .this
                 .map(|m| Ty::of(TyKind::Model(m)))
@@ -460,7 +503,10 @@ impl<'s> Resolver<'s> {
                     self.error(
                         Code::FUNCTION_ARGUMENTS,
                         span,
-                        format!("missing argument for parameter `{}` of `{}`", param.name, callee.name),
+                        format!(
+                            "missing argument for parameter `{}` of `{}`",
+                            param.name, callee.name
+                        ),
                     );
                 }
                 None => {}

@@ -7,7 +7,14 @@ use zgen_diagnostics::{Code, Span};
 use zgen_syntax::ast::BinaryOp;
 
 impl Resolver<'_> {
-    pub(super) fn check_binary(&mut self, op: BinaryOp, op_span: Span, lhs: &Expr, rhs: &Expr, scope: &Scope) {
+    pub(super) fn check_binary(
+        &mut self,
+        op: BinaryOp,
+        op_span: Span,
+        lhs: &Expr,
+        rhs: &Expr,
+        scope: &Scope,
+    ) {
         if lhs.ty.is_unresolved() || rhs.ty.is_unresolved() {
             return;
         }
@@ -25,18 +32,31 @@ impl Resolver<'_> {
                 }
             }
             BinaryOp::In => self.check_in(lhs, rhs),
-            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => self.check_ordering(op, op_span, lhs, rhs),
+            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+                self.check_ordering(op, op_span, lhs, rhs)
+            }
             BinaryOp::Eq | BinaryOp::Ne => self.check_equality(op_span, lhs, rhs, scope),
         }
     }
 
     fn check_in(&mut self, lhs: &Expr, rhs: &Expr) {
-        let scalar_like = matches!(lhs.ty.kind, TyKind::Scalar(_) | TyKind::Enum(_) | TyKind::Any | TyKind::Null);
+        let scalar_like = matches!(
+            lhs.ty.kind,
+            TyKind::Scalar(_) | TyKind::Enum(_) | TyKind::Any | TyKind::Null
+        );
         if lhs.ty.list || !scalar_like {
-            self.error(Code::IN_OPERANDS, lhs.span, "left operand of `in` must be of scalar type");
+            self.error(
+                Code::IN_OPERANDS,
+                lhs.span,
+                "left operand of `in` must be of scalar type",
+            );
         }
         if !rhs.ty.list && !rhs.ty.is_any() {
-            self.error(Code::IN_OPERANDS, rhs.span, "right operand of `in` must be an array");
+            self.error(
+                Code::IN_OPERANDS,
+                rhs.span,
+                "right operand of `in` must be an array",
+            );
         }
     }
 
@@ -44,7 +64,11 @@ impl Resolver<'_> {
         let mut ok = true;
         for side in [lhs, rhs] {
             if side.ty.list {
-                self.error(Code::ORDERING_OPERANDS, side.span, "operand cannot be an array");
+                self.error(
+                    Code::ORDERING_OPERANDS,
+                    side.span,
+                    "operand cannot be an array",
+                );
                 ok = false;
             } else if !matches!(
                 side.ty.checker_kind(),
@@ -61,8 +85,12 @@ impl Resolver<'_> {
         }
         let is_date = |t: Ty| t.kind == TyKind::Scalar(Scalar::DateTime);
         if ok && is_date(lhs.ty) != is_date(rhs.ty) && !lhs.ty.is_any() && !rhs.ty.is_any() {
-            self.error(Code::ORDERING_OPERANDS, op_span, "incompatible operand types")
-                .help = Some("a DateTime compares only with another DateTime".into());
+            self.error(
+                Code::ORDERING_OPERANDS,
+                op_span,
+                "incompatible operand types",
+            )
+            .help = Some("a DateTime compares only with another DateTime".into());
         }
     }
 
@@ -81,8 +109,12 @@ impl Resolver<'_> {
                 || other.ty.model().is_some()
                 || validation;
             if !may_be_null {
-                self.error(Code::INCOMPATIBLE_OPERANDS, op_span, "incompatible operand types")
-                    .help = Some(format!(
+                self.error(
+                    Code::INCOMPATIBLE_OPERANDS,
+                    op_span,
+                    "incompatible operand types",
+                )
+                .help = Some(format!(
                     "`{}` is never null; compare it with a value, or make the field optional",
                     describe(other)
                 ));
@@ -90,35 +122,59 @@ impl Resolver<'_> {
             return;
         }
         if l.list != r.list && !l.is_any() && !r.is_any() {
-            self.error(Code::INCOMPATIBLE_OPERANDS, op_span, "incompatible operand types")
-                .help = Some("a list compares only with a list".into());
+            self.error(
+                Code::INCOMPATIBLE_OPERANDS,
+                op_span,
+                "incompatible operand types",
+            )
+            .help = Some("a list compares only with a list".into());
             return;
         }
         match (l.model(), r.model()) {
             (Some(a), Some(b)) => {
                 if a != b {
-                    self.error(Code::INCOMPATIBLE_OPERANDS, op_span, "incompatible operand types")
-                        .help = Some(format!(
+                    self.error(
+                        Code::INCOMPATIBLE_OPERANDS,
+                        op_span,
+                        "incompatible operand types",
+                    )
+                    .help = Some(format!(
                         "`{}` and `{}` are different models",
                         self.schema.model(a).name,
                         self.schema.model(b).name
                     ));
                 } else if is_bare_model_ref(lhs) && is_bare_model_ref(rhs) {
-                    self.error(Code::MODEL_COMPARISON, op_span, "comparison between models is not supported")
-                        .help = Some("compare their id fields, or compare with `auth()`".into());
+                    self.error(
+                        Code::MODEL_COMPARISON,
+                        op_span,
+                        "comparison between models is not supported",
+                    )
+                    .help = Some("compare their id fields, or compare with `auth()`".into());
                 }
             }
             (Some(_), None) | (None, Some(_)) => {
                 if !l.is_any() && !r.is_any() {
-                    self.error(Code::INCOMPATIBLE_OPERANDS, op_span, "incompatible operand types")
-                        .help = Some("a model compares only with the same model or `null`".into());
+                    self.error(
+                        Code::INCOMPATIBLE_OPERANDS,
+                        op_span,
+                        "incompatible operand types",
+                    )
+                    .help = Some("a model compares only with the same model or `null`".into());
                 }
             }
             (None, None) => {
                 let (a, b) = (l.checker_kind(), r.checker_kind());
                 if !assignable(a, b) && !assignable(b, a) {
-                    self.error(Code::INCOMPATIBLE_OPERANDS, op_span, "incompatible operand types")
-                        .help = Some(format!("`{}` and `{}` cannot be compared", describe(lhs), describe(rhs)));
+                    self.error(
+                        Code::INCOMPATIBLE_OPERANDS,
+                        op_span,
+                        "incompatible operand types",
+                    )
+                    .help = Some(format!(
+                        "`{}` and `{}` cannot be compared",
+                        describe(lhs),
+                        describe(rhs)
+                    ));
                 }
             }
         }
