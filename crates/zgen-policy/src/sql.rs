@@ -234,7 +234,7 @@ impl<'a> PredWriter<'a> {
                 relation,
                 scope,
                 condition,
-            } => self.to_one(row, *relation, *scope, condition, out),
+            } => self.through_to_one(row, *relation, *scope, condition, out),
             // Binding removes these; an unbound one reads as NULL.
             Pred::InAuth { .. } | Pred::AuthCollection { .. } => out.push("NULL"),
         }
@@ -441,7 +441,7 @@ impl<'a> PredWriter<'a> {
         out.push(")");
     }
 
-    fn to_one(
+    fn through_to_one(
         &mut self,
         row: &RowRef,
         relation: FieldId,

@@ -1,6 +1,8 @@
 //! The SQL shapes of the spec's worked examples (§3.3–3.5, §3.13a), bound to
 //! concrete auth values. Snapshots make a change in lowering visible.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use serde_json::json;
 use zgen_policy::sql::{PredWriter, Sql, Sqlite};
 use zgen_policy::{bind, PolicySet};

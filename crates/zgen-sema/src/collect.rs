@@ -72,6 +72,7 @@ impl<'a> Collected<'a> {
                 }
                 Decl::Enum(e) => {
                     self.enum_asts.push(e);
+                    report_duplicate_values(e, diags);
                     schema.enums.push(Enum {
                         name: e.name.name.clone(),
                         docs: e.docs.clone(),
@@ -305,4 +306,28 @@ fn meta_values<'b>(
             ast::ExprKind::Ref { name, .. } => Some(name.name.clone()),
             _ => None,
         })
+}
+
+/// An enum value declared twice (V-D6 applied to enum members).
+fn report_duplicate_values(e: &ast::Enum, diags: &mut Diagnostics) {
+    let mut seen: HashMap<&str, Span> = HashMap::new();
+    for m in &e.members {
+        let ast::EnumMember::Value(v) = m else {
+            continue;
+        };
+        match seen.get(v.name.name.as_str()) {
+            Some(first) => diags.push(
+                Diagnostic::error(
+                    Code::DUPLICATE_FIELD,
+                    v.name.span,
+                    format!("duplicated declaration name `{}`", v.name.name),
+                )
+                .with_secondary(*first, "first declared here")
+                .with_help("remove or rename one of the values"),
+            ),
+            None => {
+                seen.insert(&v.name.name, v.name.span);
+            }
+        }
+    }
 }

@@ -6,6 +6,7 @@
 
 use crate::collect::Collected;
 use crate::model::{Datasource, Plugin, Provider, Schema};
+use crate::resolve::{Resolver, Scope};
 use crate::stdlib::STDLIB_FILE;
 use zgen_diagnostics::{Code, Diagnostic, Diagnostics, FileId, Span};
 use zgen_syntax::ast::{self, ConfigBlock, ConfigKind};
@@ -23,6 +24,7 @@ pub(crate) fn resolve(schema: &mut Schema, collected: &Collected<'_>, diags: &mu
     for block in &blocks {
         check_duplicate_fields(block, diags);
     }
+    check_calls(schema, &blocks, diags);
     resolve_datasources(schema, collected, &blocks, diags);
     for block in blocks.iter().filter(|c| c.kind == ConfigKind::Generator) {
         diags.push(
@@ -36,6 +38,18 @@ pub(crate) fn resolve(schema: &mut Schema, collected: &Collected<'_>, diags: &mu
     }
     for block in blocks.iter().filter(|c| c.kind == ConfigKind::Plugin) {
         schema.plugins.push(plugin(block, diags));
+    }
+}
+
+/// Function calls in settings (`url = env("DATABASE_URL")`) are checked like
+/// calls anywhere else: known function, right arguments. Other values are
+/// plugin-specific and left to the plugin.
+fn check_calls(schema: &Schema, blocks: &[&ConfigBlock], diags: &mut Diagnostics) {
+    let mut resolver = Resolver::new(schema, diags);
+    for field in blocks.iter().flat_map(|b| &b.fields) {
+        if matches!(field.value.kind, ast::ExprKind::Call { .. }) {
+            resolver.expr(&field.value, &mut Scope::default());
+        }
     }
 }
 

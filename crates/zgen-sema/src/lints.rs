@@ -240,6 +240,10 @@ fn null_source(e: &Expr) -> Option<&Expr> {
                     .find(|s| is_nullable_column(s))
                     .map(|s| &**s)
             }
+            // `c == null || <uses c>`: when `c` is null the guard decides
+            BinaryOp::Or => guarded(lhs, rhs, BinaryOp::Eq),
+            // `c != null && <uses c>`: likewise
+            BinaryOp::And => guarded(lhs, rhs, BinaryOp::Ne),
             _ => null_source(lhs).or_else(|| null_source(rhs)),
         },
         ExprKind::Call { name, args, .. }
@@ -249,9 +253,66 @@ fn null_source(e: &Expr) -> Option<&Expr> {
         }
         ExprKind::Call { name, args, .. } if name == "check" => args
             .first()
-            .filter(|a| a.ty.nullable && a.ty.model().is_some())
-            .map(|a| a),
+            .filter(|a| a.ty.nullable && a.ty.model().is_some()),
         _ => None,
+    }
+}
+
+/// The null source of `lhs op rhs` for `||`/`&&`, unless the other side
+/// tests that very value with `guard` against `null` and so decides the
+/// result whenever it is null.
+fn guarded<'e>(lhs: &'e Expr, rhs: &'e Expr, guard: BinaryOp) -> Option<&'e Expr> {
+    let unguarded =
+        |culprit: &'e Expr, other: &Expr| (!tests_null(other, culprit, guard)).then_some(culprit);
+    null_source(lhs)
+        .and_then(|c| unguarded(c, rhs))
+        .or_else(|| null_source(rhs).and_then(|c| unguarded(c, lhs)))
+}
+
+/// Whether `e` is `value <guard> null` (or holds such a test in a chain of
+/// the operator that keeps it decisive: `||` for `==`, `&&` for `!=`).
+fn tests_null(e: &Expr, value: &Expr, guard: BinaryOp) -> bool {
+    let ExprKind::Binary { op, lhs, rhs } = &e.kind else {
+        return false;
+    };
+    let chain = if guard == BinaryOp::Eq {
+        BinaryOp::Or
+    } else {
+        BinaryOp::And
+    };
+    if *op == chain {
+        return tests_null(lhs, value, guard) || tests_null(rhs, value, guard);
+    }
+    *op == guard
+        && ((rhs.kind == ExprKind::Null && same_value(lhs, value))
+            || (lhs.kind == ExprKind::Null && same_value(rhs, value)))
+}
+
+/// Structural equality of field paths, ignoring spans.
+fn same_value(a: &Expr, b: &Expr) -> bool {
+    match (&a.kind, &b.kind) {
+        (ExprKind::Field(x), ExprKind::Field(y)) => x == y,
+        (ExprKind::This, ExprKind::This) => true,
+        (
+            ExprKind::Member {
+                receiver: r1,
+                field: f1,
+            },
+            ExprKind::Member {
+                receiver: r2,
+                field: f2,
+            },
+        ) => f1 == f2 && same_value(r1, r2),
+        (ExprKind::Binding { depth: d1, .. }, ExprKind::Binding { depth: d2, .. }) => d1 == d2,
+        (
+            ExprKind::Call {
+                name: n1, args: a1, ..
+            },
+            ExprKind::Call {
+                name: n2, args: a2, ..
+            },
+        ) => n1 == n2 && a1.is_empty() && a2.is_empty(),
+        _ => false,
     }
 }
 
@@ -263,9 +324,12 @@ fn no_allow_rules(schema: &Schema, diags: &mut Diagnostics) {
         return;
     }
     for (_, model) in schema.data_models() {
-        let has_allow = model.rules.iter().any(|r| {
-            r.kind == RuleKind::Allow && r.operations != crate::model::Operations::default()
-        });
+        // An `@@allow` whose operation did not check already has an error;
+        // the lint would only repeat it.
+        let has_allow = model.attributes.iter().any(|a| a.name == "@@allow")
+            || model.rules.iter().any(|r| {
+                r.kind == RuleKind::Allow && r.operations != crate::model::Operations::default()
+            });
         let ignored = model.attributes.iter().any(|a| a.name == "@@ignore");
         if has_allow || ignored {
             continue;

@@ -84,7 +84,7 @@ fn link_parents(schema: &mut Schema, collected: &Collected<'_>, diags: &mut Diag
         for name in &m.mixins {
             match collected.lookup(&name.name) {
                 Some(DeclRef::Model(p)) if is_mixin_kind(collected, p) => mixins.push(ModelId(p)),
-                Some(DeclRef::Model(_)) => diags.push(
+                Some(_) => diags.push(
                     Diagnostic::error(
                         Code::INVALID_MIXIN,
                         name.span,
@@ -92,7 +92,7 @@ fn link_parents(schema: &mut Schema, collected: &Collected<'_>, diags: &mut Diag
                     )
                     .with_help("only `type` declarations can follow `with`"),
                 ),
-                _ => diags.push(Diagnostic::error(
+                None => diags.push(Diagnostic::error(
                     Code::UNRESOLVED_TYPE,
                     name.span,
                     format!("unknown type `{}`", name.name),

@@ -77,28 +77,37 @@ fn run(path: &Path) -> Result<(), Failed> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
     let (schema, expected) = split(&text);
     let actual = actual(path, schema);
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
+    let expected: Vec<String> = expected.into_iter().filter(|l| l != "nothing").collect();
+    if expected == actual {
+        // fine as it is
+    } else if std::env::var_os("UPDATE_EXPECT").is_some() {
+        // keep the file's own line endings (CRLF fixtures stay CRLF)
+        let eol = if schema.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
         let mut updated = schema.trim_end().to_string();
-        updated.push_str("\n\n");
+        updated.push_str(eol);
+        updated.push_str(eol);
         for line in &actual {
             updated.push_str(MARKER);
             updated.push_str(line);
-            updated.push('\n');
+            updated.push_str(eol);
         }
         if actual.is_empty() {
-            updated.push_str("// expect: nothing\n");
+            updated.push_str(MARKER);
+            updated.push_str("nothing");
+            updated.push_str(eol);
         }
         std::fs::write(path, updated).map_err(|e| format!("cannot write: {e}"))?;
     } else {
-        let expected: Vec<String> = expected.into_iter().filter(|l| l != "nothing").collect();
-        if expected != actual {
-            return Err(format!(
-                "diagnostics differ (UPDATE_EXPECT=1 refreshes)\n--- expected\n{}\n--- actual\n{}",
-                expected.join("\n"),
-                actual.join("\n")
-            )
-            .into());
-        }
+        return Err(format!(
+            "diagnostics differ (UPDATE_EXPECT=1 refreshes)\n--- expected\n{}\n--- actual\n{}",
+            expected.join("\n"),
+            actual.join("\n")
+        )
+        .into());
     }
     let stem = path
         .file_stem()

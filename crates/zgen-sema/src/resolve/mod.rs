@@ -232,7 +232,8 @@ impl<'s> Resolver<'s> {
                 }
                 Expr {
                     kind: ExprKind::Binding { name: bound, depth },
-                    ty,
+                    // after an error the type is unknown, so no follow-on errors
+                    ty: if receiver { ty } else { Ty::UNRESOLVED },
                     span,
                 }
             }
@@ -509,16 +510,14 @@ impl<'s> Resolver<'s> {
                         ),
                     );
                 }
-                None => {}
-                Some(arg) => {
-                    if !arg_assignable(&param.ty, arg) {
-                        self.error(
-                            Code::FUNCTION_ARGUMENTS,
-                            arg.span,
-                            format!("argument is not assignable to parameter `{}`", param.name),
-                        );
-                    }
+                Some(arg) if !arg_assignable(&param.ty, arg) => {
+                    self.error(
+                        Code::FUNCTION_ARGUMENTS,
+                        arg.span,
+                        format!("argument is not assignable to parameter `{}`", param.name),
+                    );
                 }
+                None | Some(_) => {}
             }
         }
     }

@@ -82,6 +82,11 @@ impl Resolver<'_> {
                 .help = Some("only numbers and DateTime values are ordered".into());
                 ok = false;
             }
+            if !ok {
+                // one report per comparison: the other side is usually fine
+                // or wrong for the same reason
+                break;
+            }
         }
         let is_date = |t: Ty| t.kind == TyKind::Scalar(Scalar::DateTime);
         if ok && is_date(lhs.ty) != is_date(rhs.ty) && !lhs.ty.is_any() && !rhs.ty.is_any() {
@@ -101,7 +106,7 @@ impl Resolver<'_> {
             return;
         }
         if l.kind == TyKind::Null || r.kind == TyKind::Null {
-            let other = if l.kind == TyKind::Null { lhs } else { rhs };
+            let other = if l.kind == TyKind::Null { rhs } else { lhs };
             let validation = scope.context == Some(ExpressionContext::ValidationRule);
             let may_be_null = other.ty.nullable
                 || other.ty.kind == TyKind::Null

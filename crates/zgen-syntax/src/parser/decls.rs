@@ -112,7 +112,10 @@ impl<'a> Lower<'a> {
                     prev = Some(field.span);
                     fields.push(field);
                 }
-                Rule::bad_config => self.bad_item(&c, BodyKind::Config, prev),
+                Rule::bad_config => {
+                    // a setting cut off mid-value keeps what parsed of it
+                    let _ = self.bad_item(&c, BodyKind::Config, prev);
+                }
                 Rule::unclosed => self.unclosed(kind.keyword(), &name, open),
                 _ => {}
             }

@@ -63,7 +63,12 @@ impl<'a> Lower<'a> {
                     prev = Some(attr.span);
                     members.push(Member::Attribute(attr));
                 }
-                Rule::bad_member => self.bad_item(&c, BodyKind::Model, prev),
+                Rule::bad_member => {
+                    let absorbed = self.bad_item(&c, BodyKind::Model, prev);
+                    if absorbed {
+                        drop_broken_tail(&mut members);
+                    }
+                }
                 Rule::unclosed => self.unclosed(kind.keyword(), &name, open),
                 _ => {}
             }
@@ -253,7 +258,9 @@ impl<'a> Lower<'a> {
                 }
                 Rule::bad_enum_item => {
                     bad_items = true;
-                    self.bad_item(&c, BodyKind::Enum, prev);
+                    if self.bad_item(&c, BodyKind::Enum, prev) {
+                        drop_broken_enum_tail(&mut members);
+                    }
                 }
                 Rule::unclosed => self.unclosed("enum", &name, open),
                 _ => {}
@@ -309,5 +316,37 @@ fn named_type(at: Ident) -> TypeRef {
         array: false,
         optional: false,
         span,
+    }
+}
+
+/// The member before a broken line parsed only up to where the line broke.
+/// An attribute whose argument list broke (`@default(1e3)`) parsed as one
+/// without arguments; it is dropped rather than checked, so the line gets
+/// one error, not a second about missing arguments. The rest of the member
+/// stays, so references to it do not cascade into more errors.
+fn drop_broken_tail(members: &mut Vec<Member>) {
+    match members.last_mut() {
+        Some(Member::Field(field)) => pop_argless(&mut field.attributes),
+        Some(Member::Attribute(attr)) if attr.args.is_none() => {
+            members.pop();
+        }
+        _ => {}
+    }
+}
+
+/// `drop_broken_tail` for enum bodies.
+fn drop_broken_enum_tail(members: &mut Vec<EnumMember>) {
+    match members.last_mut() {
+        Some(EnumMember::Value(value)) => pop_argless(&mut value.attributes),
+        Some(EnumMember::Attribute(attr)) if attr.args.is_none() => {
+            members.pop();
+        }
+        _ => {}
+    }
+}
+
+fn pop_argless(attributes: &mut Vec<Attribute>) {
+    if attributes.last().is_some_and(|a| a.args.is_none()) {
+        attributes.pop();
     }
 }

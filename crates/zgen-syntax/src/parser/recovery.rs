@@ -49,9 +49,19 @@ struct Failure {
 impl<'a> Lower<'a> {
     /// A body line the grammar skipped. `prev` is the member before it; when
     /// that member ends on the same line, the line is checked from its start.
-    pub(super) fn bad_item(&mut self, p: &Pair<'a, Rule>, kind: BodyKind, prev: Option<Span>) {
+    /// Returns true when the line absorbed `prev`: that member is only the
+    /// valid-looking start of a broken line and the caller drops it, so the
+    /// checker does not report knock-on errors about it.
+    #[must_use]
+    pub(super) fn bad_item(
+        &mut self,
+        p: &Pair<'a, Rule>,
+        kind: BodyKind,
+        prev: Option<Span>,
+    ) -> bool {
         let bad = self.span_of(p);
         let (mut start, end) = (bad.start as usize, bad.end as usize);
+        let mut absorbed = false;
         let mut failure =
             self.strict_failure(kind.check_rule(), self.slice(start, end), start, true);
         // Text that cannot even begin a member continues the member before
@@ -61,6 +71,7 @@ impl<'a> Lower<'a> {
             let same_line = !self.slice(prev.end as usize, start).contains(['\n', '\r']);
             if same_line && failure.as_ref().is_some_and(|f| f.at == start) {
                 start = prev.start as usize;
+                absorbed = true;
                 failure =
                     self.strict_failure(kind.check_rule(), self.slice(start, end), start, true);
             }
@@ -76,6 +87,7 @@ impl<'a> Lower<'a> {
             d = d.with_help(help);
         }
         self.error(d);
+        absorbed
     }
 
     /// A top-level region the grammar skipped.
