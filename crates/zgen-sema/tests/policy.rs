@@ -801,9 +801,11 @@ fn excused(file: &str, d: &Diagnostic) -> bool {
     d.code == Code::MISSING_DATASOURCE && NO_DATASOURCE.iter().any(|f| file.ends_with(f))
 }
 
-/// Real schemas are valid: none of these rules may reject them.
+/// Acceptance of the front end: every entry schema of the corpus checks with
+/// zero errors of any kind. Exclusions: symlink stubs (their targets are
+/// checked) and `NO_DATASOURCE`'s missing-datasource finding.
 #[test]
-fn corpus_has_no_rule_errors() {
+fn every_corpus_entry_checks_without_errors() {
     let Ok(dir) = std::fs::canonicalize(corpus_dir()) else {
         eprintln!("skipped: no schema corpus at {}", corpus_dir().display());
         return;
@@ -830,13 +832,14 @@ fn corpus_has_no_rule_errors() {
         for d in analysis
             .diagnostics
             .errors()
-            .filter(|d| is_rule(d) && !excused(name, d))
+            .filter(|d| !excused(name, d))
         {
             let file = loaded.sources.get(d.span.file).map_or("?", |f| f.name());
             let text = loaded.sources.slice(d.span);
             failures.push(format!("{file}: {} `{text}`: {}", d.code.id, d.message));
         }
     }
-    assert!(checked > 0, "no entry schema found under {}", dir.display());
+    println!("{checked} entry schemas checked");
+    assert!(checked > 30, "only {checked} entry schemas under {}", dir.display());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -263,6 +263,15 @@ impl<'s> Resolver<'s> {
 
     /// Bare-name lookup in order.
     fn lookup(&self, name: &str, scope: &Scope) -> Option<Named> {
+        // in `@default` of an enum field, the field's own enum comes
+        // before fields (`role Role @default(email)` with a field `email`)
+        if let Some(found) = scope
+            .preferred_enum
+            .and_then(|e| self.enum_value(name, Some(e)))
+            .filter(|n| matches!(n, Named::EnumValue(id, _) if Some(*id) == scope.preferred_enum))
+        {
+            return Some(found);
+        }
         if let Some(frame) = scope.frames.last() {
             if let Some(found) = self.field_of(frame.element, name, false) {
                 return Some(found);
