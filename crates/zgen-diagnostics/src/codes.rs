@@ -30,7 +30,8 @@ macro_rules! codes {
 
 codes! {
     // ---- syntax and files (Z00xx)
-    /// Text that does not parse.
+    /// Text that does not parse. Unlike ZenStack (V-0), checking goes on
+    /// around it, so one run reports every independent mistake.
     SYNTAX = "Z0001", "syntax-error";
     /// A `///` comment with nothing to document after it (L-2).
     DANGLING_DOC_COMMENT = "Z0002", "dangling-doc-comment";
@@ -152,7 +153,8 @@ codes! {
     ORDERING_OPERANDS = "Z0703", "ordering-operands";
     /// Bad operands of `&&`, `||` (V-E4).
     LOGICAL_OPERANDS = "Z0704", "logical-operands";
-    /// Operands of `==`/`!=` that cannot be compared (V-E5, V-E6, V-E7).
+    /// Operands of `==`/`!=` that cannot be compared (V-E5, V-E6, V-E7; enums
+    /// are exempt, V-E5a).
     INCOMPATIBLE_OPERANDS = "Z0705", "incompatible-operands";
     /// A comparison of two model values that zgen cannot express (V-E6).
     MODEL_COMPARISON = "Z0706", "model-comparison";

@@ -141,6 +141,34 @@ fn every_code_has_a_fixture(paths: &[PathBuf]) -> Result<(), Failed> {
     }
 }
 
+/// Every validation rule of the spec (`**V-…**`) is named in the doc comment
+/// of some diagnostic code, and every code has a fixture: so every rule is
+/// exercised by a fixture.
+fn every_spec_rule_has_a_code() -> Result<(), Failed> {
+    let spec =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec/zenstack-semantics.md");
+    let Ok(spec) = std::fs::read_to_string(&spec) else {
+        println!("notice: spec not found at {}; skipping", spec.display());
+        return Ok(());
+    };
+    let codes = include_str!("../../zgen-diagnostics/src/codes.rs");
+    let mentioned = |id: &str| {
+        codes
+            .match_indices(id)
+            .any(|(at, _)| !codes[at + id.len()..].starts_with(|c: char| c.is_ascii_alphanumeric()))
+    };
+    let missing: Vec<&str> = spec
+        .split("**")
+        .filter(|s| s.starts_with("V-") && s.len() < 8 && !s.contains(' '))
+        .filter(|id| !mentioned(id))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("spec rules without a code: {}", missing.join(", ")).into())
+    }
+}
+
 fn main() {
     let args = Arguments::from_args();
     let mut paths = Vec::new();
@@ -162,5 +190,9 @@ fn main() {
     trials.push(Trial::test("every_code_has_a_fixture", move || {
         every_code_has_a_fixture(&paths)
     }));
+    trials.push(Trial::test(
+        "every_spec_rule_has_a_code",
+        every_spec_rule_has_a_code,
+    ));
     libtest_mimic::run(&args, trials).exit();
 }

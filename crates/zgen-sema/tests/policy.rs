@@ -829,17 +829,17 @@ fn every_corpus_entry_checks_without_errors() {
         let loaded = load(name);
         let analysis = zgen_sema::analyze(&loaded);
         checked += 1;
-        for d in analysis
-            .diagnostics
-            .errors()
-            .filter(|d| !excused(name, d))
-        {
+        for d in analysis.diagnostics.errors().filter(|d| !excused(name, d)) {
             let file = loaded.sources.get(d.span.file).map_or("?", |f| f.name());
             let text = loaded.sources.slice(d.span);
             failures.push(format!("{file}: {} `{text}`: {}", d.code.id, d.message));
         }
     }
     println!("{checked} entry schemas checked");
-    assert!(checked > 30, "only {checked} entry schemas under {}", dir.display());
+    assert!(
+        checked > 30,
+        "only {checked} entry schemas under {}",
+        dir.display()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
