@@ -7,8 +7,9 @@ use std::path::PathBuf;
 const EXIT_CODES: &str = "\
 Exit codes:
   0  no errors
-  1  errors found (with --deny-warnings, warnings count as errors)
-  2  usage error, or a file could not be read or written";
+  1  errors found (with --deny-warnings, warnings count as errors), or
+     database changes refused
+  2  usage error, or a file or database could not be read or written";
 
 /// Turns ZenStack `.zmodel` schemas into data access with the access rules
 /// compiled in.
@@ -32,6 +33,18 @@ pub enum Command {
     /// Rewrite schemas in the canonical layout.
     #[command(after_help = FMT_HELP)]
     Fmt(FmtArgs),
+    /// Print the SQL that creates the schema's tables and indexes.
+    #[command(after_help = SQL_HELP)]
+    Sql(SqlArgs),
+    /// Manage a database from the schema.
+    Db(DbArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Create or update the database's tables to match the schema.
+    #[command(after_help = DB_PUSH_HELP)]
+    Push(DbPushArgs),
 }
 
 const CHECK_HELP: &str = "\
@@ -58,6 +71,73 @@ Exit codes:
   0  all files formatted (with --check: all files already formatted)
   1  a file has syntax errors (with --check: or would be reformatted)
   2  usage error, or a file could not be read or written";
+
+const SQL_HELP: &str = "\
+Prints, on stdout, the CREATE TABLE and CREATE INDEX statements of each FILE
+(with the files it imports), named as Prisma and ZenStack name tables,
+columns, indexes and join tables. Without FILES, `./schema.zmodel` is used,
+else `./zenstack/schema.zmodel`. A schema with errors prints its errors on
+stderr and no SQL.
+
+Exit codes:
+  0  statements printed
+  1  the schema has errors
+  2  usage error, or a schema file could not be read";
+
+const DB_PUSH_HELP: &str = "\
+Creates the missing tables, columns and indexes of FILE in the database at
+URL (`sqlite:PATH` or `file:PATH`; the file is created if missing), all in
+one transaction. Changes that would lose data (dropping a table or column
+that holds data, changing the type of a column that holds data, making a
+column required while rows have no value, adding a required column without
+a default to a table with rows) are listed and nothing is changed, unless
+--accept-data-loss is given: then the affected tables are rebuilt, keeping
+the data of the columns they still have. A schema with errors prints them
+and leaves the database alone. Tables named `sqlite_*` and
+`_prisma_migrations` are never touched.
+
+Exit codes:
+  0  the database matches the schema
+  1  the schema has errors, or changes were refused or failed (nothing was
+     changed)
+  2  usage error, a bad URL, or a file or the database could not be read";
+
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// Entry schema files [default: schema.zmodel, then zenstack/schema.zmodel]
+    #[arg(value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+
+    /// The SQL dialect to write.
+    #[arg(long, value_enum, default_value_t = SqlDialect::Sqlite)]
+    pub dialect: SqlDialect,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SqlDialect {
+    Sqlite,
+}
+
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    #[command(subcommand)]
+    pub command: DbCommand,
+}
+
+#[derive(Debug, Args)]
+pub struct DbPushArgs {
+    /// The database: `sqlite:PATH` or `file:PATH`.
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+
+    /// Apply changes that lose data instead of refusing them.
+    #[arg(long)]
+    pub accept_data_loss: bool,
+
+    /// The entry schema [default: schema.zmodel, then zenstack/schema.zmodel]
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {

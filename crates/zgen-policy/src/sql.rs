@@ -5,7 +5,7 @@
 
 use crate::compile::{id_fields, is_many_to_many};
 use crate::ir::{CmpOp, LikeKind, Pred, Quantifier, RowRef, Val, Value};
-use zgen_sema::{FieldId, ModelId, Schema};
+use zgen_sema::{FieldId, ModelId, Scalar, Schema};
 
 /// What differs between databases. Nothing outside this trait may assume a
 /// particular database.
@@ -28,6 +28,30 @@ pub trait Dialect: Sync {
         out.push_str(&ident.replace('"', "\"\""));
         out.push('"');
     }
+
+    // ---- DDL (`crate::ddl`) ----------------------------------------------
+
+    /// The declared type of a column storing `scalar` values.
+    fn column_type(&self, scalar: Scalar) -> &'static str;
+    /// The declared type of a column storing values of the enum `name`.
+    fn enum_column_type(&self, name: &str) -> String;
+    /// Whether a single-column primary key is declared on its column
+    /// (`"id" TEXT NOT NULL PRIMARY KEY`) rather than as a table constraint.
+    fn inline_primary_key(&self) -> bool;
+    /// The declared type of an auto-incremented integer primary key
+    /// (`@id @default(autoincrement())`) holding `scalar` values.
+    fn autoincrement_type(&self, scalar: Scalar) -> &'static str;
+    /// The keyword written after such a key's `PRIMARY KEY`, if any.
+    fn autoincrement_keyword(&self) -> Option<&'static str>;
+    /// The table constraint of a primary key, given the table name and the
+    /// quoted, comma-separated key columns.
+    fn primary_key_constraint(&self, table: &str, columns: &str) -> String;
+    /// A string literal for DDL (defaults), quotes escaped. Only DDL may
+    /// carry literals; queries bind every value.
+    fn string_literal(&self, value: &str) -> String;
+    /// The column default for `@default(now())`: the current time in the
+    /// stored DateTime format, as a default expression.
+    fn now_default(&self) -> String;
 }
 
 /// SQLite, the embedded default.
@@ -62,6 +86,57 @@ impl Dialect for Sqlite {
 
     fn ilike(&self) -> Option<&'static str> {
         None
+    }
+
+    /// Prisma's SQLite column types, so that a database made by either tool
+    /// diffs clean against the other. The values are ZenStack's: DateTime
+    /// as ISO-8601 text, Boolean 0/1, Json as text, BigInt as an integer.
+    /// `BOOLEAN`, `DATETIME`, `DECIMAL` and `JSONB` have NUMERIC affinity,
+    /// as in a Prisma-made database: text that reads as a number (a Decimal,
+    /// a bare JSON number) is stored as one.
+    fn column_type(&self, scalar: Scalar) -> &'static str {
+        match scalar {
+            Scalar::String => "TEXT",
+            Scalar::Boolean => "BOOLEAN",
+            Scalar::Int => "INTEGER",
+            Scalar::BigInt => "BIGINT",
+            Scalar::Float => "REAL",
+            Scalar::Decimal => "DECIMAL",
+            Scalar::DateTime => "DATETIME",
+            Scalar::Json => "JSONB",
+            Scalar::Bytes => "BLOB",
+        }
+    }
+
+    fn enum_column_type(&self, _name: &str) -> String {
+        "TEXT".into()
+    }
+
+    fn inline_primary_key(&self) -> bool {
+        true
+    }
+
+    /// `AUTOINCREMENT` needs exactly `INTEGER PRIMARY KEY` (a rowid alias),
+    /// whatever the integer width.
+    fn autoincrement_type(&self, _scalar: Scalar) -> &'static str {
+        "INTEGER"
+    }
+
+    fn autoincrement_keyword(&self) -> Option<&'static str> {
+        Some("AUTOINCREMENT")
+    }
+
+    /// Unnamed, as Prisma writes it: SQLite keeps no primary key names.
+    fn primary_key_constraint(&self, _table: &str, columns: &str) -> String {
+        format!("PRIMARY KEY ({columns})")
+    }
+
+    fn string_literal(&self, value: &str) -> String {
+        format!("'{}'", value.replace('\'', "''"))
+    }
+
+    fn now_default(&self) -> String {
+        format!("({})", self.now())
     }
 }
 

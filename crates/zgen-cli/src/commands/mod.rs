@@ -2,11 +2,16 @@
 //! type for usage and I/O problems, and where diagnostics are printed.
 
 mod check;
+mod db;
 mod fmt;
+mod sql;
 
-use crate::cli::{Cli, ColorChoice, Command};
+use crate::cli::{Cli, ColorChoice, Command, DbCommand};
+use crate::files;
 use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
+use zgen_diagnostics::{render_human, Diagnostics};
 
 /// A problem that stops a command before it can judge the schema: a file
 /// that cannot be read or written, no schema to work on. Exit status 2.
@@ -44,6 +49,10 @@ pub fn run(cli: Cli) -> ExitCode {
     let outcome = match &cli.command {
         Command::Check(args) => check::run(args, color),
         Command::Fmt(args) => fmt::run(args, color),
+        Command::Sql(args) => sql::run(args, color),
+        Command::Db(args) => match &args.command {
+            DbCommand::Push(args) => db::push(args, color),
+        },
     };
     match outcome {
         Ok(Verdict::Clean) => ExitCode::SUCCESS,
@@ -74,5 +83,43 @@ fn count(n: usize, noun: &str) -> String {
         format!("1 {noun}")
     } else {
         format!("{n} {noun}s")
+    }
+}
+
+/// An entry schema read from disk, not yet checked.
+pub struct SchemaSource {
+    /// The path as shown to the user and handed to the loader.
+    pub name: String,
+    pub text: String,
+}
+
+impl SchemaSource {
+    pub fn read(path: &Path) -> Result<SchemaSource, CliError> {
+        Ok(SchemaSource {
+            name: files::display(path)?.to_string(),
+            text: files::read(path)?,
+        })
+    }
+
+    /// Loads the schema with its imports and checks it. With errors, they
+    /// are printed on stderr as `zgen check` prints them (warnings are
+    /// `check`'s business) and there is no schema.
+    pub fn check(&self, color: bool) -> Option<zgen_sema::Schema> {
+        let mut read = |path: &str| -> Result<String, String> {
+            if path == self.name {
+                return Ok(self.text.clone());
+            }
+            std::fs::read_to_string(path).map_err(|e| e.to_string())
+        };
+        let loaded = zgen_syntax::load(&self.name, &mut read);
+        let analysis = zgen_sema::analyze(&loaded);
+        if !analysis.diagnostics.has_errors() {
+            return Some(analysis.schema);
+        }
+        let mut errors: Diagnostics = analysis.diagnostics.errors().cloned().collect();
+        errors.sort();
+        eprint!("{}", render_human(&errors, &loaded.sources, color));
+        eprintln!("{}", count(errors.error_count(), "error"));
+        None
     }
 }

@@ -1,0 +1,1 @@
+//! `@default` values the engine fills in before an insert, and `@updatedAt`.

@@ -1,0 +1,1 @@
+//! Validation attributes applied to write data before the database is touched.
