@@ -310,5 +310,6 @@ fn like(kind: LikeKind, value: &Value, search: &Value) -> Option<bool> {
         LikeKind::Contains => value.contains(&search),
         LikeKind::StartsWith => value.starts_with(&search),
         LikeKind::EndsWith => value.ends_with(&search),
+        LikeKind::Equals => value == search,
     })
 }

@@ -21,6 +21,12 @@ pub enum Value {
     Bytes(Vec<u8>),
 }
 
+impl Value {
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+}
+
 /// A path from a scope's row through to-one relations.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RowRef {
@@ -93,6 +99,9 @@ pub enum LikeKind {
     Contains,
     StartsWith,
     EndsWith,
+    /// Whole-value match: case-insensitive equality of query filters
+    /// (`mode: 'insensitive'`).
+    Equals,
 }
 
 /// The three collection quantifiers (P-33).
@@ -200,5 +209,158 @@ impl Pred {
 
     pub fn negate(p: Pred) -> Pred {
         Pred::Not(Box::new(p))
+    }
+}
+
+impl Pred {
+    /// Whether any part is [`Pred::Unsupported`]: the engine refuses to run
+    /// such a policy (`not-supported`) rather than guess.
+    pub fn contains_unsupported(&self) -> bool {
+        match self {
+            Pred::Unsupported(_) => true,
+            Pred::And(items) | Pred::Or(items) => items.iter().any(Pred::contains_unsupported),
+            Pred::Not(p) | Pred::FalseIfNull(p) => p.contains_unsupported(),
+            Pred::Collection { condition, .. }
+            | Pred::ToOne { condition, .. }
+            | Pred::AuthCollection { condition, .. } => condition.contains_unsupported(),
+            _ => false,
+        }
+    }
+
+    /// The same predicate with every scope number `s` renamed to `f(s)`, so
+    /// one model's policy can be embedded inside a query about another row
+    /// (the related rows of a relation filter or include).
+    pub fn map_scopes(&self, f: &impl Fn(u32) -> u32) -> Pred {
+        let row = |r: &RowRef| RowRef {
+            scope: f(r.scope),
+            hops: r.hops.clone(),
+        };
+        let val = |v: &Val| v.map_scopes(f);
+        match self {
+            Pred::And(items) => Pred::And(items.iter().map(|p| p.map_scopes(f)).collect()),
+            Pred::Or(items) => Pred::Or(items.iter().map(|p| p.map_scopes(f)).collect()),
+            Pred::Not(p) => Pred::Not(Box::new(p.map_scopes(f))),
+            Pred::FalseIfNull(p) => Pred::FalseIfNull(Box::new(p.map_scopes(f))),
+            Pred::Cmp { op, lhs, rhs } => Pred::Cmp {
+                op: *op,
+                lhs: val(lhs),
+                rhs: val(rhs),
+            },
+            Pred::IsNull(v) => Pred::IsNull(val(v)),
+            Pred::IsNotNull(v) => Pred::IsNotNull(val(v)),
+            Pred::Truthy(v) => Pred::Truthy(val(v)),
+            Pred::In { lhs, list } => Pred::In {
+                lhs: val(lhs),
+                list: list.iter().map(val).collect(),
+            },
+            Pred::InAuth {
+                lhs,
+                root,
+                path,
+                ty,
+            } => Pred::InAuth {
+                lhs: val(lhs),
+                root: *root,
+                path: path.clone(),
+                ty: *ty,
+            },
+            Pred::Like {
+                kind,
+                value,
+                search,
+                insensitive,
+            } => Pred::Like {
+                kind: *kind,
+                value: val(value),
+                search: val(search),
+                insensitive: *insensitive,
+            },
+            Pred::RelationIsNull { row: r, negated } => Pred::RelationIsNull {
+                row: row(r),
+                negated: *negated,
+            },
+            Pred::Collection {
+                quantifier,
+                row: r,
+                relation,
+                scope,
+                condition,
+            } => Pred::Collection {
+                quantifier: *quantifier,
+                row: row(r),
+                relation: *relation,
+                scope: f(*scope),
+                condition: Box::new(condition.map_scopes(f)),
+            },
+            Pred::ToOne {
+                row: r,
+                relation,
+                scope,
+                condition,
+            } => Pred::ToOne {
+                row: row(r),
+                relation: *relation,
+                scope: f(*scope),
+                condition: Box::new(condition.map_scopes(f)),
+            },
+            Pred::AuthCollection {
+                quantifier,
+                root,
+                path,
+                depth,
+                condition,
+            } => Pred::AuthCollection {
+                quantifier: *quantifier,
+                root: *root,
+                path: path.clone(),
+                depth: *depth,
+                condition: Box::new(condition.map_scopes(f)),
+            },
+            Pred::True | Pred::False | Pred::Unknown | Pred::Unsupported(_) => self.clone(),
+        }
+    }
+
+    /// Whether the predicate reads the pre-update row (`before()`).
+    pub fn uses_before(&self) -> bool {
+        let val = |v: &Val| matches!(v, Val::Before { .. });
+        match self {
+            Pred::And(items) | Pred::Or(items) => items.iter().any(Pred::uses_before),
+            Pred::Not(p) | Pred::FalseIfNull(p) => p.uses_before(),
+            Pred::Collection { condition, .. }
+            | Pred::ToOne { condition, .. }
+            | Pred::AuthCollection { condition, .. } => condition.uses_before(),
+            Pred::Cmp { lhs, rhs, .. } => val(lhs) || val(rhs),
+            Pred::IsNull(v) | Pred::IsNotNull(v) | Pred::Truthy(v) => val(v),
+            Pred::In { lhs, list } => val(lhs) || list.iter().any(val),
+            Pred::InAuth { lhs, .. } => val(lhs),
+            Pred::Like { value, search, .. } => val(value) || val(search),
+            _ => false,
+        }
+    }
+
+    /// The largest scope number used.
+    pub fn max_scope(&self) -> u32 {
+        let max = std::cell::Cell::new(0);
+        self.map_scopes(&|s| {
+            max.set(max.get().max(s));
+            s
+        });
+        max.get()
+    }
+}
+
+impl Val {
+    fn map_scopes(&self, f: &impl Fn(u32) -> u32) -> Val {
+        match self {
+            Val::Column { row, field, ty } => Val::Column {
+                row: RowRef {
+                    scope: f(row.scope),
+                    hops: row.hops.clone(),
+                },
+                field: *field,
+                ty: *ty,
+            },
+            other => other.clone(),
+        }
     }
 }

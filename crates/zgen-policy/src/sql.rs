@@ -372,7 +372,9 @@ impl<'a> PredWriter<'a> {
         out.push(" ESCAPE '\\')");
     }
 
-    fn val(&mut self, v: &Val, out: &mut Sql) {
+    /// Writes a scalar term (a column, possibly through to-one hops, or a
+    /// parameter).
+    pub fn val(&mut self, v: &Val, out: &mut Sql) {
         match v {
             Val::Column { row, field, .. } => self.column(row, *field, out),
             Val::Before { field, .. } => {
@@ -449,13 +451,40 @@ impl<'a> PredWriter<'a> {
         condition: &Pred,
         out: &mut Sql,
     ) {
+        out.push("(");
+        match q {
+            Quantifier::Every => {
+                let failing = Pred::negate(condition.clone());
+                self.count_related(row, relation, scope, &failing, out);
+            }
+            Quantifier::Some | Quantifier::None => {
+                self.count_related(row, relation, scope, condition, out)
+            }
+        }
+        out.push(if q == Quantifier::Some {
+            " > 0)"
+        } else {
+            " = 0)"
+        });
+    }
+
+    /// `(SELECT COUNT(1) …)`: the rows of the to-many `relation` of `row`
+    /// for which `condition` (about scope `scope`) holds.
+    pub fn count_related(
+        &mut self,
+        row: &RowRef,
+        relation: FieldId,
+        scope: u32,
+        condition: &Pred,
+        out: &mut Sql,
+    ) {
         let target = self
             .schema
             .field(relation)
             .related_model()
             .unwrap_or(relation.model);
         let alias = self.fresh("s");
-        out.push("((SELECT COUNT(1) FROM ");
+        out.push("(SELECT COUNT(1) FROM ");
         self.table(target, &alias, out);
         out.push(" WHERE ");
         if is_many_to_many(self.schema, relation) {
@@ -465,20 +494,9 @@ impl<'a> PredWriter<'a> {
         }
         out.push(" AND ");
         self.aliases.push((scope, alias));
-        match q {
-            Quantifier::Every => {
-                out.push("NOT (");
-                self.pred(condition, out);
-                out.push(")");
-            }
-            Quantifier::Some | Quantifier::None => self.pred(condition, out),
-        }
+        self.pred(condition, out);
         self.aliases.pop();
-        out.push(if q == Quantifier::Some {
-            ") > 0)"
-        } else {
-            ") = 0)"
-        });
+        out.push(")");
     }
 
     /// Membership through an implicit join table `_Rel` with columns `A`/`B`.
@@ -538,6 +556,38 @@ impl<'a> PredWriter<'a> {
         self.table(target, &alias, out);
         out.push(" WHERE ");
         self.join_condition(row, relation, &alias, out);
+        out.push(")");
+    }
+
+    /// `(SELECT <column> …)`: a column of the row the to-one `relation` of
+    /// `row` points to, when `condition` (about scope `scope`) holds for it;
+    /// NULL otherwise. Ordering by a related field uses it.
+    pub fn related_column(
+        &mut self,
+        row: &RowRef,
+        relation: FieldId,
+        scope: u32,
+        column: FieldId,
+        condition: &Pred,
+        out: &mut Sql,
+    ) {
+        let target = self
+            .schema
+            .field(relation)
+            .related_model()
+            .unwrap_or(relation.model);
+        let alias = self.fresh("c");
+        let name = self.schema.field(column).db_name().to_string();
+        out.push("(SELECT ");
+        self.qualified(out, &alias, &name);
+        out.push(" FROM ");
+        self.table(target, &alias, out);
+        out.push(" WHERE ");
+        self.join_condition(row, relation, &alias, out);
+        out.push(" AND ");
+        self.aliases.push((scope, alias));
+        self.pred(condition, out);
+        self.aliases.pop();
         out.push(")");
     }
 }

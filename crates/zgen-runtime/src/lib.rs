@@ -2,14 +2,27 @@
 //! schema's access rules compiled into every statement.
 //!
 //! ```text
-//! JSON args ──args──► typed Filter / Selection / write data
-//!           ──read / write──► SQL with the bound policy of every table it touches
+//! JSON args ──args──► typed filters (policy IR) and selections
+//!           ──read / write──► SQL with the bound rule of every table it touches
 //!           ──value──► JSON result
 //! ```
+//!
+//! `Engine` holds a checked schema and its compiled policies; a `Client`
+//! pairs it with a connection and an auth value and runs operations by name
+//! (`client.run("Post", "findMany", &args)`).
 
+mod aggregate;
+mod args;
 mod defaults;
+mod engine;
 mod error;
+mod keys;
+mod operations;
+mod password;
+mod read;
 mod validate;
 mod value;
+mod write;
 
+pub use engine::{Client, Engine};
 pub use error::{Error, PolicyReason, Reason, Result};

@@ -1,0 +1,214 @@
+//! The engine (a checked schema with its compiled policies, shared) and the
+//! client (one connection and one auth value, per request).
+
+use crate::error::{Error, Result};
+use serde_json::Value as Json;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use zgen_policy::ir::Pred;
+use zgen_policy::sql::{Dialect, PredWriter, Sql, Sqlite};
+use zgen_policy::PolicySet;
+use zgen_sema::{FieldId, ModelId, ModelKind, Operation, Schema};
+
+/// A checked schema and its policies, compiled once and shared by every
+/// client.
+#[derive(Debug)]
+pub struct Engine {
+    pub(crate) schema: Schema,
+    pub(crate) policies: PolicySet,
+}
+
+impl Engine {
+    /// The engine of a schema that checked without errors.
+    pub fn new(schema: Schema) -> Engine {
+        let policies = PolicySet::compile(&schema);
+        Engine { schema, policies }
+    }
+
+    /// Parses and checks `source` (one file); errors are returned rendered
+    /// as plain text.
+    pub fn from_source(source: &str) -> std::result::Result<Engine, String> {
+        let loaded = zgen_syntax::load_sources(&[("schema.zmodel", source)]);
+        let analysis = zgen_sema::analyze(&loaded);
+        if analysis.diagnostics.has_errors() {
+            let messages: Vec<String> = analysis
+                .diagnostics
+                .errors()
+                .map(|d| format!("{}: {}", d.code.id, d.message))
+                .collect();
+            return Err(messages.join("\n"));
+        }
+        Ok(Engine::new(analysis.schema))
+    }
+
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// A client acting for `auth` (`None`: anonymous) on `conn`.
+    pub fn client<'a>(&'a self, conn: &'a rusqlite::Connection, auth: Option<Json>) -> Client<'a> {
+        Client {
+            engine: self,
+            conn,
+            auth,
+            bound: RefCell::new(HashMap::new()),
+        }
+    }
+}
+
+/// Runs operations for one auth value over one connection. Bound policies
+/// are cached per client, so a request pays for binding once per model and
+/// operation.
+pub struct Client<'a> {
+    pub(crate) engine: &'a Engine,
+    pub(crate) conn: &'a rusqlite::Connection,
+    pub(crate) auth: Option<Json>,
+    bound: RefCell<HashMap<(ModelId, Operation), Pred>>,
+}
+
+pub(crate) const DIALECT: &Sqlite = &Sqlite;
+
+impl<'a> Client<'a> {
+    pub(crate) fn schema(&self) -> &'a Schema {
+        &self.engine.schema
+    }
+
+    pub(crate) fn dialect(&self) -> &'static dyn Dialect {
+        DIALECT
+    }
+
+    /// The model named `name`, if the engine can serve it.
+    pub(crate) fn model_id(&self, name: &str) -> Result<ModelId> {
+        let schema = self.schema();
+        let id = schema
+            .model_by_name(name)
+            .filter(|id| schema.model(*id).is_data_model())
+            .ok_or_else(|| Error::invalid_input(None, format!("unknown model `{name}`")))?;
+        let model = schema.model(id);
+        let delegate = model.attribute("@@delegate").is_some()
+            || model.fields.iter().any(|f| {
+                f.inherited_from
+                    .is_some_and(|base| schema.model(base).kind == ModelKind::Model)
+            });
+        if delegate {
+            return Err(Error::not_supported(
+                Some(name),
+                "delegate models are not supported by the engine yet",
+            ));
+        }
+        Ok(id)
+    }
+
+    pub(crate) fn model_name(&self, id: ModelId) -> &'a str {
+        &self.schema().model(id).name
+    }
+
+    /// The model-level condition of `op` on `model`, bound to this client's
+    /// auth value, about scope 0. A rule zgen cannot compile makes the
+    /// operation fail with `not-supported` rather than run with a guess.
+    pub(crate) fn policy(&self, model: ModelId, op: Operation) -> Result<Pred> {
+        if let Some(p) = self.bound.borrow().get(&(model, op)) {
+            return Ok(p.clone());
+        }
+        let compiled = self
+            .engine
+            .policies
+            .model(model)
+            .map(|p| p.get(op).clone())
+            .unwrap_or(Pred::False);
+        let bound = zgen_policy::bind(&compiled, self.auth.as_ref());
+        if bound.contains_unsupported() {
+            return Err(Error::not_supported(
+                Some(self.model_name(model)),
+                format!(
+                    "a `{}` rule of this model uses an expression the engine cannot run",
+                    op.name()
+                ),
+            ));
+        }
+        self.bound.borrow_mut().insert((model, op), bound.clone());
+        Ok(bound)
+    }
+
+    /// Field-level conditions of `op` (read or update) for the fields of
+    /// `model` that have rules, bound.
+    pub(crate) fn field_policies(
+        &self,
+        model: ModelId,
+        op: Operation,
+    ) -> Result<Vec<(FieldId, Pred)>> {
+        let Some(policy) = self.engine.policies.model(model) else {
+            return Ok(Vec::new());
+        };
+        let list = if op == Operation::Read {
+            &policy.field_read
+        } else {
+            &policy.field_update
+        };
+        let mut out = Vec::with_capacity(list.len());
+        for (field, pred) in list {
+            let bound = zgen_policy::bind(pred, self.auth.as_ref());
+            if bound.contains_unsupported() {
+                return Err(Error::not_supported(
+                    Some(self.model_name(model)),
+                    format!(
+                        "a rule of field `{}` uses an expression the engine cannot run",
+                        self.schema().field(*field).name
+                    ),
+                ));
+            }
+            out.push((*field, bound));
+        }
+        Ok(out)
+    }
+
+    /// A fresh writer for a query whose main row is aliased `alias`.
+    pub(crate) fn writer(&self, alias: &str) -> PredWriter<'a> {
+        PredWriter::new(self.schema(), DIALECT, alias)
+    }
+
+    /// Runs `f` inside a savepoint: everything or nothing (P-4). Works
+    /// inside a transaction the caller opened, too.
+    pub(crate) fn atomically<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("SAVEPOINT zgen_op")?;
+        match f() {
+            Ok(v) => {
+                self.conn.execute_batch("RELEASE zgen_op")?;
+                Ok(v)
+            }
+            Err(e) => {
+                // The original error matters more than a failed rollback.
+                let _ = self
+                    .conn
+                    .execute_batch("ROLLBACK TO zgen_op; RELEASE zgen_op");
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs a statement and returns its rows as IR values.
+    pub(crate) fn query(&self, sql: &Sql) -> Result<Vec<Vec<zgen_policy::ir::Value>>> {
+        let mut stmt = self.conn.prepare_cached(&sql.text)?;
+        let params: Vec<rusqlite::types::Value> =
+            sql.params.iter().map(crate::value::to_sql).collect();
+        let columns = stmt.column_count();
+        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let mut values = Vec::with_capacity(columns);
+            for i in 0..columns {
+                values.push(crate::value::from_sql(None, row.get_ref(i)?));
+            }
+            out.push(values);
+        }
+        Ok(out)
+    }
+
+    /// Runs a statement that returns no rows; the number of rows changed.
+    pub(crate) fn execute(&self, sql: &Sql) -> Result<usize> {
+        let mut stmt = self.conn.prepare_cached(&sql.text)?;
+        let params: Vec<rusqlite::types::Value> =
+            sql.params.iter().map(crate::value::to_sql).collect();
+        Ok(stmt.execute(rusqlite::params_from_iter(params))?)
+    }
+}

@@ -1,0 +1,802 @@
+//! Reads: one SELECT per model level with the read rule of every table it
+//! touches, then related rows loaded level by level in batches, each under
+//! its own model's read rule (P-100, P-101). Field-level read rules mask
+//! columns to NULL (P-162).
+
+use crate::args::filter::Filters;
+use crate::args::select::{readable_column, FindArgs, Selection};
+use crate::engine::Client;
+use crate::error::{Error, Result};
+use crate::value::to_json;
+use serde_json::{Map, Value as Json};
+use std::collections::HashMap;
+use zgen_policy::ir::{CmpOp, Pred, RowRef, Val, Value};
+use zgen_policy::sql::Sql;
+use zgen_policy::storage::{join_table, relation_keys};
+use zgen_policy::{id_fields, is_many_to_many};
+use zgen_sema::{FieldId, ModelId, Operation};
+
+/// Keys per batch when loading related rows (well under SQLite's limit on
+/// bound parameters).
+const BATCH: usize = 400;
+
+/// Rows of one model: every readable column, in [`Client::columns`] order,
+/// plus the `_count`s the selection asked for.
+#[derive(Debug, Default)]
+pub(crate) struct Fetched {
+    pub columns: Vec<FieldId>,
+    pub rows: Vec<Vec<Value>>,
+    pub counts: Vec<Vec<i64>>,
+}
+
+impl Fetched {
+    pub(crate) fn value(&self, row: usize, field: FieldId) -> &Value {
+        self.columns
+            .iter()
+            .position(|c| *c == field)
+            .and_then(|i| self.rows.get(row).and_then(|r| r.get(i)))
+            .unwrap_or(&Value::Null)
+    }
+}
+
+/// One `ORDER BY` term.
+struct OrderTerm {
+    expr: OrderExpr,
+    desc: bool,
+    nulls_first: Option<bool>,
+}
+
+enum OrderExpr {
+    Column(FieldId),
+    /// A field of the to-one related row, if readable.
+    Related {
+        relation: FieldId,
+        field: FieldId,
+        scope: u32,
+        readable: Pred,
+    },
+    /// The number of readable related rows.
+    Count {
+        relation: FieldId,
+        scope: u32,
+        readable: Pred,
+    },
+}
+
+impl<'a> Client<'a> {
+    /// The columns the engine reads of `model`.
+    pub(crate) fn columns(&self, model: ModelId) -> Vec<FieldId> {
+        let m = self.schema().model(model);
+        (0..m.fields.len() as u32)
+            .map(|index| FieldId { model, index })
+            .filter(|f| readable_column(self.schema().field(*f)))
+            .collect()
+    }
+
+    /// Readable rows of `model` matching `args` and `extra` (predicates
+    /// about scope 0 built by `filters`), shaped as the selection asks.
+    pub(crate) fn find(
+        &self,
+        model: ModelId,
+        args: &FindArgs<'_>,
+        filters: Filters<'_, 'a>,
+        extra: Vec<Pred>,
+    ) -> Result<Vec<Json>> {
+        let fetched = self.fetch(model, args, filters, extra, true)?;
+        self.shape(model, &args.selection, &fetched)
+    }
+
+    /// The SELECT behind every read.
+    pub(crate) fn fetch(
+        &self,
+        model: ModelId,
+        args: &FindArgs<'_>,
+        mut filters: Filters<'_, 'a>,
+        extra: Vec<Pred>,
+        paginate: bool,
+    ) -> Result<Fetched> {
+        let columns = self.columns(model);
+        let mut conditions = vec![
+            filters.readable(model, 0)?,
+            filters.filter(model, 0, args.filter)?,
+        ];
+        conditions.extend(extra);
+        let masks: Vec<(FieldId, Pred)> = self
+            .field_policies(model, Operation::Read)?
+            .into_iter()
+            .map(|(f, p)| (f, filters.scopes.embed(&p, 0)))
+            .collect();
+        let mut counts = Vec::with_capacity(args.selection.counts.len());
+        for (relation, filter) in &args.selection.counts {
+            counts.push(self.count_condition(&mut filters, *relation, *filter)?);
+        }
+        let mut order = self.order_terms(&mut filters, model, args.order_by)?;
+        let backwards = args.take.is_some_and(|t| t < 0);
+        if backwards {
+            for t in &mut order {
+                t.desc = !t.desc;
+                t.nulls_first = t.nulls_first.map(|n| !n);
+            }
+        }
+        if let Some(cursor) = args.cursor {
+            conditions.push(self.cursor_condition(&mut filters, model, cursor, &order)?);
+        }
+
+        let mut w = self.writer("t0");
+        let mut sql = Sql::default();
+        sql.push("SELECT ");
+        for (i, field) in columns.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            let column = Val::Column {
+                row: RowRef::this(),
+                field: *field,
+                ty: zgen_policy::scalar_of(self.schema(), *field),
+            };
+            match masks.iter().find(|(f, _)| f == field) {
+                Some((_, mask)) => {
+                    sql.push("CASE WHEN ");
+                    w.pred(mask, &mut sql);
+                    sql.push(" THEN ");
+                    w.val(&column, &mut sql);
+                    sql.push(" ELSE NULL END");
+                }
+                None => w.val(&column, &mut sql),
+            }
+        }
+        for (relation, scope, condition) in &counts {
+            sql.push(", ");
+            w.count_related(&RowRef::this(), *relation, *scope, condition, &mut sql);
+        }
+        if columns.is_empty() && counts.is_empty() {
+            sql.push("1");
+        }
+        sql.push(" FROM ");
+        sql.ident(self.dialect(), self.schema().model(model).db_name());
+        sql.push(" AS \"t0\" WHERE ");
+        w.pred(&Pred::And(conditions), &mut sql);
+        self.write_order(&mut w, &order, model, &mut sql);
+        let in_memory = !args.distinct.is_empty();
+        if paginate && !in_memory {
+            self.write_limit(args.skip, args.take.map(i64::abs), &mut sql);
+        }
+
+        let raw = self.query(&sql)?;
+        let mut fetched = Fetched {
+            columns: columns.clone(),
+            ..Fetched::default()
+        };
+        for mut row in raw {
+            let count_values: Vec<i64> = row
+                .split_off(columns.len())
+                .into_iter()
+                .map(|v| if let Value::Int(n) = v { n } else { 0 })
+                .collect();
+            let row = row
+                .into_iter()
+                .zip(&columns)
+                .map(|(v, f)| self.typed(*f, v))
+                .collect();
+            fetched.rows.push(row);
+            fetched.counts.push(count_values);
+        }
+        if in_memory {
+            self.distinct(&mut fetched, &args.distinct);
+            if paginate {
+                paginate_in_memory(&mut fetched, args.skip, args.take.map(i64::abs));
+            }
+        }
+        if backwards {
+            fetched.rows.reverse();
+            fetched.counts.reverse();
+        }
+        Ok(fetched)
+    }
+
+    /// A stored value read back with its field's type (Booleans).
+    fn typed(&self, field: FieldId, v: Value) -> Value {
+        match (zgen_policy::scalar_of(self.schema(), field), v) {
+            (zgen_sema::Scalar::Boolean, Value::Int(i)) => Value::Bool(i != 0),
+            (_, v) => v,
+        }
+    }
+
+    fn distinct(&self, fetched: &mut Fetched, fields: &[FieldId]) {
+        let mut seen = Vec::<Vec<String>>::new();
+        let mut keep = Vec::with_capacity(fetched.rows.len());
+        for i in 0..fetched.rows.len() {
+            let key: Vec<String> = fields
+                .iter()
+                .map(|f| format!("{:?}", fetched.value(i, *f)))
+                .collect();
+            keep.push(!seen.contains(&key));
+            if !seen.contains(&key) {
+                seen.push(key);
+            }
+        }
+        let mut k = keep.iter();
+        fetched.rows.retain(|_| k.next().copied().unwrap_or(false));
+        let mut k = keep.iter();
+        fetched
+            .counts
+            .retain(|_| k.next().copied().unwrap_or(false));
+    }
+
+    fn write_limit(&self, skip: Option<i64>, take: Option<i64>, sql: &mut Sql) {
+        if skip.is_none() && take.is_none() {
+            return;
+        }
+        sql.push(" LIMIT ");
+        sql.param(self.dialect(), Value::Int(take.unwrap_or(-1)));
+        sql.push(" OFFSET ");
+        sql.param(self.dialect(), Value::Int(skip.unwrap_or(0).max(0)));
+    }
+
+    /// The `(relation, scope, condition)` of a `_count` column.
+    fn count_condition(
+        &self,
+        filters: &mut Filters<'_, 'a>,
+        relation: FieldId,
+        filter: Option<&Json>,
+    ) -> Result<(FieldId, u32, Pred)> {
+        let target = self
+            .schema()
+            .field(relation)
+            .related_model()
+            .ok_or_else(|| Error::invalid_input(None, "`_count` of a non-relation"))?;
+        let scope = filters.scopes.fresh();
+        let readable = filters.readable(target, scope)?;
+        let filter = filters.filter(target, scope, filter)?;
+        Ok((relation, scope, Pred::And(vec![readable, filter])))
+    }
+
+    fn order_terms(
+        &self,
+        filters: &mut Filters<'_, 'a>,
+        model: ModelId,
+        order_by: Option<&Json>,
+    ) -> Result<Vec<OrderTerm>> {
+        let name = self.model_name(model);
+        let items: Vec<&Json> = match order_by {
+            None | Some(Json::Null) => Vec::new(),
+            Some(Json::Array(items)) => items.iter().collect(),
+            Some(one) => vec![one],
+        };
+        let mut terms = Vec::new();
+        for item in items {
+            let Json::Object(obj) = item else {
+                return Err(Error::invalid_input(
+                    Some(name),
+                    format!("invalid `orderBy` entry `{item}`"),
+                ));
+            };
+            for (key, value) in obj {
+                terms.push(self.order_term(filters, model, key, value)?);
+            }
+        }
+        // Ties broken by id, so pages and cursors are stable.
+        for id in id_fields(self.schema(), model) {
+            if !terms
+                .iter()
+                .any(|t| matches!(t.expr, OrderExpr::Column(f) if f == id))
+            {
+                terms.push(OrderTerm {
+                    expr: OrderExpr::Column(id),
+                    desc: false,
+                    nulls_first: None,
+                });
+            }
+        }
+        Ok(terms)
+    }
+
+    fn order_term(
+        &self,
+        filters: &mut Filters<'_, 'a>,
+        model: ModelId,
+        key: &str,
+        value: &Json,
+    ) -> Result<OrderTerm> {
+        let schema = self.schema();
+        let name = self.model_name(model);
+        let invalid = |msg: String| Error::invalid_input(Some(name), msg);
+        let Some((index, field)) = schema.model(model).field_by_name(key) else {
+            return Err(invalid(format!("unknown field `{key}` in `orderBy`")));
+        };
+        let id = FieldId { model, index };
+        if !field.is_relation() {
+            if !readable_column(field) {
+                return Err(invalid(format!("cannot order by `{key}`")));
+            }
+            let (desc, nulls_first) = direction(value)
+                .ok_or_else(|| invalid(format!("invalid sort order for `{key}`")))?;
+            return Ok(OrderTerm {
+                expr: OrderExpr::Column(id),
+                desc,
+                nulls_first,
+            });
+        }
+        let Some(target) = field.related_model() else {
+            return Err(invalid(format!("cannot order by `{key}`")));
+        };
+        let Json::Object(inner) = value else {
+            return Err(invalid(format!(
+                "`orderBy` of relation `{key}` expects an object"
+            )));
+        };
+        let (inner_key, inner_value) = match inner.iter().next() {
+            Some(kv) if inner.len() == 1 => kv,
+            _ => {
+                return Err(invalid(format!(
+                    "`orderBy` of `{key}` takes exactly one field"
+                )))
+            }
+        };
+        let scope = filters.scopes.fresh();
+        let readable = filters.readable(target, scope)?;
+        if field.ty.list {
+            if inner_key != "_count" {
+                return Err(invalid(format!(
+                    "a to-many relation orders only by `_count`, not `{inner_key}`"
+                )));
+            }
+            let (desc, nulls_first) =
+                direction(inner_value).ok_or_else(|| invalid("invalid sort order".into()))?;
+            return Ok(OrderTerm {
+                expr: OrderExpr::Count {
+                    relation: id,
+                    scope,
+                    readable,
+                },
+                desc,
+                nulls_first,
+            });
+        }
+        let Some((far_index, far)) = schema.model(target).field_by_name(inner_key) else {
+            return Err(invalid(format!("unknown field `{inner_key}` in `orderBy`")));
+        };
+        if far.is_relation() || !readable_column(far) {
+            return Err(Error::not_supported(
+                Some(name),
+                "ordering by nested relations is not supported yet",
+            ));
+        }
+        let (desc, nulls_first) =
+            direction(inner_value).ok_or_else(|| invalid("invalid sort order".into()))?;
+        Ok(OrderTerm {
+            expr: OrderExpr::Related {
+                relation: id,
+                field: FieldId {
+                    model: target,
+                    index: far_index,
+                },
+                scope,
+                readable,
+            },
+            desc,
+            nulls_first,
+        })
+    }
+
+    fn write_order(
+        &self,
+        w: &mut zgen_policy::sql::PredWriter<'a>,
+        order: &[OrderTerm],
+        model: ModelId,
+        sql: &mut Sql,
+    ) {
+        if order.is_empty() {
+            return;
+        }
+        sql.push(" ORDER BY ");
+        for (i, t) in order.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            match &t.expr {
+                OrderExpr::Column(f) => w.val(
+                    &Val::Column {
+                        row: RowRef::this(),
+                        field: *f,
+                        ty: zgen_policy::scalar_of(self.schema(), *f),
+                    },
+                    sql,
+                ),
+                OrderExpr::Related {
+                    relation,
+                    field,
+                    scope,
+                    readable,
+                } => w.related_column(&RowRef::this(), *relation, *scope, *field, readable, sql),
+                OrderExpr::Count {
+                    relation,
+                    scope,
+                    readable,
+                } => w.count_related(&RowRef::this(), *relation, *scope, readable, sql),
+            }
+            sql.push(if t.desc { " DESC" } else { " ASC" });
+            match t.nulls_first {
+                Some(true) => sql.push(" NULLS FIRST"),
+                Some(false) => sql.push(" NULLS LAST"),
+                None => {}
+            }
+        }
+        let _ = model;
+    }
+
+    /// Rows at or after the cursor row in the sort order (Prisma's cursor
+    /// is inclusive). Supported for orderings by the model's own columns.
+    fn cursor_condition(
+        &self,
+        filters: &mut Filters<'_, 'a>,
+        model: ModelId,
+        cursor: &Json,
+        order: &[OrderTerm],
+    ) -> Result<Pred> {
+        let name = self.model_name(model);
+        let mut fields = Vec::with_capacity(order.len());
+        for t in order {
+            match t.expr {
+                OrderExpr::Column(f) => fields.push((f, t.desc)),
+                _ => {
+                    return Err(Error::not_supported(
+                        Some(name),
+                        "a cursor with ordering by relations is not supported yet",
+                    ))
+                }
+            }
+        }
+        // the cursor row's sort values, read under the read rule
+        let args = FindArgs {
+            filter: Some(cursor),
+            ..FindArgs::default()
+        };
+        let row = self.fetch(model, &args, Filters::new(self), Vec::new(), false)?;
+        if row.rows.is_empty() {
+            return Ok(Pred::False);
+        }
+        let column = |f: FieldId| Val::Column {
+            row: RowRef::this(),
+            field: f,
+            ty: zgen_policy::scalar_of(self.schema(), f),
+        };
+        // (a > va) ∨ (a = va ∧ b > vb) ∨ … ∨ (all equal)
+        let mut options = Vec::with_capacity(fields.len() + 1);
+        for i in 0..=fields.len() {
+            let mut parts: Vec<Pred> = fields[..i]
+                .iter()
+                .map(|(f, _)| Pred::Cmp {
+                    op: CmpOp::Eq,
+                    lhs: column(*f),
+                    rhs: Val::Const(row.value(0, *f).clone()),
+                })
+                .collect();
+            if let Some((f, desc)) = fields.get(i) {
+                parts.push(Pred::Cmp {
+                    op: if *desc { CmpOp::Lt } else { CmpOp::Gt },
+                    lhs: column(*f),
+                    rhs: Val::Const(row.value(0, *f).clone()),
+                });
+            }
+            options.push(Pred::And(parts));
+        }
+        let _ = filters;
+        Ok(Pred::Or(options))
+    }
+
+    /// Result objects of `fetched` with the selected fields and relations.
+    pub(crate) fn shape(
+        &self,
+        model: ModelId,
+        selection: &Selection<'_>,
+        fetched: &Fetched,
+    ) -> Result<Vec<Json>> {
+        let schema = self.schema();
+        let mut out: Vec<Map<String, Json>> = (0..fetched.rows.len())
+            .map(|i| {
+                selection
+                    .scalars
+                    .iter()
+                    .map(|f| {
+                        let field = schema.field(*f);
+                        (
+                            field.name.clone(),
+                            to_json(schema, field, fetched.value(i, *f)),
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        for (relation, args) in &selection.relations {
+            let related = self.load_related(model, *relation, args, fetched)?;
+            let name = &schema.field(*relation).name;
+            for (obj, value) in out.iter_mut().zip(related) {
+                obj.insert(name.clone(), value);
+            }
+        }
+        if !selection.counts.is_empty() {
+            for (i, obj) in out.iter_mut().enumerate() {
+                let counts: Map<String, Json> = selection
+                    .counts
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (rel, _))| {
+                        let n = fetched
+                            .counts
+                            .get(i)
+                            .and_then(|c| c.get(k))
+                            .copied()
+                            .unwrap_or(0);
+                        (schema.field(*rel).name.clone(), Json::from(n))
+                    })
+                    .collect();
+                obj.insert("_count".into(), Json::Object(counts));
+            }
+        }
+        Ok(out.into_iter().map(Json::Object).collect())
+    }
+
+    /// The value of `relation` for every parent row: a list, an object or
+    /// `null` (an unreadable to-one is `null`, P-101).
+    fn load_related(
+        &self,
+        model: ModelId,
+        relation: FieldId,
+        args: &FindArgs<'_>,
+        parents: &Fetched,
+    ) -> Result<Vec<Json>> {
+        let schema = self.schema();
+        let field = schema.field(relation);
+        let target = field
+            .related_model()
+            .ok_or_else(|| Error::invalid_input(Some(self.model_name(model)), "not a relation"))?;
+        let to_many = field.ty.list;
+        // parent index → child row indexes in order
+        let (children, groups) = if is_many_to_many(schema, relation) {
+            self.load_many_to_many(relation, target, args, parents)?
+        } else {
+            self.load_by_keys(relation, target, args, parents)?
+        };
+        let shaped = self.shape(target, &args.selection, &children)?;
+        Ok(groups
+            .into_iter()
+            .map(|rows| {
+                if to_many {
+                    let mut items: Vec<Json> = rows
+                        .iter()
+                        .filter_map(|r| shaped.get(*r).cloned())
+                        .collect();
+                    slice(&mut items, args.skip, args.take);
+                    Json::Array(items)
+                } else {
+                    rows.first()
+                        .and_then(|r| shaped.get(*r).cloned())
+                        .unwrap_or(Json::Null)
+                }
+            })
+            .collect())
+    }
+
+    /// Related rows through a foreign key on either side.
+    fn load_by_keys(
+        &self,
+        relation: FieldId,
+        target: ModelId,
+        args: &FindArgs<'_>,
+        parents: &Fetched,
+    ) -> Result<(Fetched, Vec<Vec<usize>>)> {
+        let pairs = relation_keys(self.schema(), relation);
+        let key_of = |row: usize| -> Option<Vec<Value>> {
+            let key: Vec<Value> = pairs
+                .iter()
+                .map(|(near, _)| parents.value(row, *near).clone())
+                .collect();
+            (!key.contains(&Value::Null)).then_some(key)
+        };
+        let mut keys: Vec<Vec<Value>> = Vec::new();
+        for row in 0..parents.rows.len() {
+            if let Some(k) = key_of(row) {
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+        }
+        let far: Vec<FieldId> = pairs.iter().map(|(_, f)| *f).collect();
+        let children = self.fetch_in(target, args, &far, &keys)?;
+        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+        for i in 0..children.rows.len() {
+            let key: Vec<Value> = far.iter().map(|f| children.value(i, *f).clone()).collect();
+            by_key.entry(format!("{key:?}")).or_default().push(i);
+        }
+        let groups = (0..parents.rows.len())
+            .map(|row| {
+                key_of(row)
+                    .and_then(|k| by_key.get(&format!("{k:?}")).cloned())
+                    .unwrap_or_default()
+            })
+            .collect();
+        Ok((children, groups))
+    }
+
+    /// Related rows through an implicit join table; a join row counts only
+    /// when both ends are readable (P-103): the parent was read under its
+    /// rule, the child is read under its own.
+    fn load_many_to_many(
+        &self,
+        relation: FieldId,
+        target: ModelId,
+        args: &FindArgs<'_>,
+        parents: &Fetched,
+    ) -> Result<(Fetched, Vec<Vec<usize>>)> {
+        let schema = self.schema();
+        let (Some(join), Some(near_id), Some(far_id)) = (
+            join_table(schema, relation),
+            id_fields(schema, relation.model).first().copied(),
+            id_fields(schema, target).first().copied(),
+        ) else {
+            return Err(Error::not_supported(
+                Some(self.model_name(relation.model)),
+                "many-to-many relation without single ids",
+            ));
+        };
+        let parent_ids: Vec<Value> = (0..parents.rows.len())
+            .map(|r| parents.value(r, near_id).clone())
+            .collect();
+        let mut pairs: Vec<(Value, Value)> = Vec::new();
+        for chunk in parent_ids.chunks(BATCH) {
+            let mut sql = Sql::default();
+            let d = self.dialect();
+            sql.push("SELECT ");
+            sql.ident(d, join.near_column);
+            sql.push(", ");
+            sql.ident(d, join.far_column);
+            sql.push(" FROM ");
+            sql.ident(d, &join.table);
+            sql.push(" WHERE ");
+            sql.ident(d, join.near_column);
+            sql.push(" IN (");
+            for (i, v) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.param(d, v.clone());
+            }
+            sql.push(")");
+            for row in self.query(&sql)? {
+                if let [a, b] = row.as_slice() {
+                    pairs.push((a.clone(), b.clone()));
+                }
+            }
+        }
+        let mut child_keys: Vec<Vec<Value>> = Vec::new();
+        for (_, b) in &pairs {
+            let k = vec![b.clone()];
+            if !child_keys.contains(&k) {
+                child_keys.push(k);
+            }
+        }
+        let children = self.fetch_in(target, args, &[far_id], &child_keys)?;
+        let position: HashMap<String, usize> = (0..children.rows.len())
+            .map(|i| (format!("{:?}", children.value(i, far_id)), i))
+            .collect();
+        let groups = parent_ids
+            .iter()
+            .map(|pid| {
+                let mut rows: Vec<usize> = pairs
+                    .iter()
+                    .filter(|(a, _)| same(a, pid))
+                    .filter_map(|(_, b)| position.get(&format!("{b:?}")).copied())
+                    .collect();
+                // keep the children's query order
+                rows.sort_unstable();
+                rows
+            })
+            .collect();
+        Ok((children, groups))
+    }
+
+    /// Rows of `target` whose `fields` take one of `keys`, in batches, all
+    /// in the order the arguments ask for (pagination is per parent).
+    fn fetch_in(
+        &self,
+        target: ModelId,
+        args: &FindArgs<'_>,
+        fields: &[FieldId],
+        keys: &[Vec<Value>],
+    ) -> Result<Fetched> {
+        let mut all = Fetched {
+            columns: self.columns(target),
+            ..Fetched::default()
+        };
+        for chunk in keys.chunks(BATCH) {
+            let column = |f: FieldId| Val::Column {
+                row: RowRef::this(),
+                field: f,
+                ty: zgen_policy::scalar_of(self.schema(), f),
+            };
+            let restriction = if let [f] = fields {
+                Pred::In {
+                    lhs: column(*f),
+                    list: chunk
+                        .iter()
+                        .filter_map(|k| k.first().cloned())
+                        .map(Val::Const)
+                        .collect(),
+                }
+            } else {
+                Pred::Or(
+                    chunk
+                        .iter()
+                        .map(|k| {
+                            Pred::And(
+                                fields
+                                    .iter()
+                                    .zip(k)
+                                    .map(|(f, v)| Pred::Cmp {
+                                        op: CmpOp::Eq,
+                                        lhs: column(*f),
+                                        rhs: Val::Const(v.clone()),
+                                    })
+                                    .collect(),
+                            )
+                        })
+                        .collect(),
+                )
+            };
+            let part = self.fetch(target, args, Filters::new(self), vec![restriction], false)?;
+            all.rows.extend(part.rows);
+            all.counts.extend(part.counts);
+        }
+        Ok(all)
+    }
+}
+
+fn same(a: &Value, b: &Value) -> bool {
+    format!("{a:?}") == format!("{b:?}")
+}
+
+/// `'asc'`, `'desc'` or `{ sort, nulls }`.
+fn direction(v: &Json) -> Option<(bool, Option<bool>)> {
+    match v {
+        Json::String(s) if s == "asc" => Some((false, None)),
+        Json::String(s) if s == "desc" => Some((true, None)),
+        Json::Object(o) => {
+            let (desc, _) = direction(o.get("sort")?)?;
+            let nulls = match o.get("nulls") {
+                None => None,
+                Some(Json::String(n)) if n == "first" => Some(true),
+                Some(Json::String(n)) if n == "last" => Some(false),
+                Some(_) => return None,
+            };
+            Some((desc, nulls))
+        }
+        _ => None,
+    }
+}
+
+fn slice(items: &mut Vec<Json>, skip: Option<i64>, take: Option<i64>) {
+    let skip = usize::try_from(skip.unwrap_or(0)).unwrap_or(0);
+    items.drain(..skip.min(items.len()));
+    match take {
+        Some(t) if t >= 0 => items.truncate(usize::try_from(t).unwrap_or(usize::MAX)),
+        Some(t) => {
+            let keep = usize::try_from(t.unsigned_abs()).unwrap_or(usize::MAX);
+            let drop = items.len().saturating_sub(keep);
+            items.drain(..drop);
+        }
+        None => {}
+    }
+}
+
+fn paginate_in_memory(fetched: &mut Fetched, skip: Option<i64>, take: Option<i64>) {
+    let skip = usize::try_from(skip.unwrap_or(0))
+        .unwrap_or(0)
+        .min(fetched.rows.len());
+    fetched.rows.drain(..skip);
+    fetched.counts.drain(..skip.min(fetched.counts.len()));
+    if let Some(t) = take.and_then(|t| usize::try_from(t).ok()) {
+        fetched.rows.truncate(t);
+        fetched.counts.truncate(t);
+    }
+}

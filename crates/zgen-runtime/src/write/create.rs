@@ -1,0 +1,216 @@
+//! `create`, `createMany`, `createManyAndReturn`: a pre-create check of
+//! every row against the create rule (P-90, P-91), then the INSERT, then
+//! nested writes, then a read-back under the read rule (P-95).
+
+use super::{data_arg, RowId};
+use crate::args::only_keys;
+use crate::defaults::{fill_create_defaults, now_iso, DefaultContext};
+use crate::engine::Client;
+use crate::error::{Error, Result};
+use crate::password::hash_passwords;
+use crate::validate::{validate, WriteKind};
+use serde_json::{json, Map, Value as Json};
+use zgen_policy::id_fields;
+use zgen_policy::ir::{Pred, Value};
+use zgen_policy::sql::Sql;
+use zgen_sema::{FieldId, ModelId, Operation};
+
+impl<'a> Client<'a> {
+    pub(crate) fn create(&self, model: ModelId, args: &Map<String, Json>) -> Result<Json> {
+        let name = self.model_name(model);
+        only_keys(name, args, &["data", "select", "include", "omit"])?;
+        let data = data_arg(name, args)?;
+        let result = self.result_args(model, args)?;
+        let id = self.atomically(|| self.create_row(model, data, &[]))?;
+        self.read_back(model, &id, &result)
+    }
+
+    pub(crate) fn create_many(
+        &self,
+        model: ModelId,
+        args: &Map<String, Json>,
+        and_return: bool,
+    ) -> Result<Json> {
+        let name = self.model_name(model);
+        let allowed: &[&str] = if and_return {
+            &["data", "select", "omit", "skipDuplicates"]
+        } else {
+            &["data", "skipDuplicates"]
+        };
+        only_keys(name, args, allowed)?;
+        if args
+            .get("skipDuplicates")
+            .is_some_and(|v| v == &Json::Bool(true))
+        {
+            return Err(Error::not_supported(
+                Some(name),
+                "`skipDuplicates` is not supported yet",
+            ));
+        }
+        let rows: Vec<&Json> = match data_arg(name, args)? {
+            Json::Array(items) => items.iter().collect(),
+            one => vec![one],
+        };
+        let ids = self.atomically(|| {
+            rows.iter()
+                .map(|row| {
+                    if let Json::Object(o) = row {
+                        if o.keys().any(|k| {
+                            self.schema()
+                                .model(model)
+                                .field_by_name(k)
+                                .is_some_and(|(_, f)| f.is_relation())
+                        }) {
+                            return Err(Error::invalid_input(
+                                Some(name),
+                                "`createMany` data cannot hold relations",
+                            ));
+                        }
+                    }
+                    self.create_row(model, row, &[])
+                })
+                .collect::<Result<Vec<RowId>>>()
+        })?;
+        if and_return {
+            // unreadable rows stay created and are left out (P-97)
+            let result = self.result_args(model, args)?;
+            Ok(Json::Array(self.read_back_many(model, &ids, &result)?))
+        } else {
+            Ok(json!({ "count": ids.len() }))
+        }
+    }
+
+    /// Inserts one row of `model` with its nested writes; `fixed` holds
+    /// foreign-key values a parent write sets. Returns the new row's id.
+    pub(crate) fn create_row(
+        &self,
+        model: ModelId,
+        data: &Json,
+        fixed: &[(FieldId, Value)],
+    ) -> Result<RowId> {
+        let split = self.split(model, data)?;
+        let mut scalars = split.scalars;
+        // Owned to-one relations come first: they give foreign-key values
+        // (P-92, the owner side of an FK is inserted after its target).
+        let mut keys: Vec<(FieldId, Value)> = Vec::new();
+        let mut later = Vec::new();
+        for (relation, ops) in split.relations {
+            let owner = self
+                .schema()
+                .field(relation)
+                .relation
+                .as_ref()
+                .is_some_and(|r| r.is_owner());
+            if owner {
+                keys.extend(self.owned_relation_on_create(relation, ops)?);
+            } else {
+                later.push((relation, ops));
+            }
+        }
+        validate(self.schema(), model, &mut scalars, WriteKind::Create)?;
+        hash_passwords(self.schema(), model, &mut scalars)?;
+        let now = now_iso();
+        let cx = DefaultContext {
+            auth: self.auth.as_ref(),
+            now: &now,
+        };
+        fill_create_defaults(self.schema(), model, &mut scalars, &cx)?;
+        let mut values = self.assignments(model, &scalars)?;
+        for (field, value) in keys.into_iter().chain(fixed.iter().cloned()) {
+            match values.iter_mut().find(|(f, _)| *f == field) {
+                Some(slot) => slot.1 = value,
+                None => values.push((field, value)),
+            }
+        }
+        self.check_create(model, &values)?;
+        let id = self.insert(model, &values)?;
+        for (relation, ops) in later {
+            self.nested_for_parent(relation, &id, ops, false)?;
+        }
+        Ok(id)
+    }
+
+    /// The pre-create check (P-90): the create rule evaluated on the
+    /// candidate row, every column present (NULL when not supplied).
+    fn check_create(&self, model: ModelId, values: &[(FieldId, Value)]) -> Result<()> {
+        let policy = self.policy(model, Operation::Create)?;
+        match policy {
+            Pred::True => return Ok(()),
+            // P-16: no allow rule, or a literal deny: no query needed
+            Pred::False | Pred::Unknown => return Err(Error::no_access(self.model_name(model))),
+            _ => {}
+        }
+        let d = self.dialect();
+        let mut sql = Sql::default();
+        sql.push("SELECT ");
+        self.writer("t0")
+            .pred(&Pred::FalseIfNull(Box::new(policy)), &mut sql);
+        sql.push(" FROM (SELECT ");
+        let columns = self.columns(model);
+        for (i, field) in columns.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            let value = values
+                .iter()
+                .find(|(f, _)| f == field)
+                .map_or(Value::Null, |(_, v)| v.clone());
+            sql.param(d, value);
+            sql.push(" AS ");
+            sql.ident(d, self.schema().field(*field).db_name());
+        }
+        if columns.is_empty() {
+            sql.push("1");
+        }
+        sql.push(") AS \"t0\"");
+        let allowed = matches!(
+            self.query(&sql)?.first().and_then(|r| r.first()),
+            Some(Value::Int(1) | Value::Bool(true))
+        );
+        if allowed {
+            Ok(())
+        } else {
+            Err(Error::no_access(self.model_name(model)))
+        }
+    }
+
+    /// `INSERT … RETURNING <ids>`.
+    fn insert(&self, model: ModelId, values: &[(FieldId, Value)]) -> Result<RowId> {
+        let d = self.dialect();
+        let ids = id_fields(self.schema(), model);
+        let mut sql = Sql::default();
+        sql.push("INSERT INTO ");
+        sql.ident(d, self.schema().model(model).db_name());
+        if values.is_empty() {
+            sql.push(" DEFAULT VALUES");
+        } else {
+            sql.push(" (");
+            for (i, (f, _)) in values.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.ident(d, self.schema().field(*f).db_name());
+            }
+            sql.push(") VALUES (");
+            for (i, (_, v)) in values.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.param(d, v.clone());
+            }
+            sql.push(")");
+        }
+        sql.push(" RETURNING ");
+        for (i, f) in ids.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.ident(d, self.schema().field(*f).db_name());
+        }
+        if ids.is_empty() {
+            sql.push("1");
+        }
+        let row = self.query(&sql)?.into_iter().next().unwrap_or_default();
+        Ok(ids.into_iter().zip(row).collect())
+    }
+}
