@@ -51,11 +51,22 @@ impl PolicyReason {
     }
 }
 
-/// An engine error: a reason, the model it concerns, and a message.
+/// An engine error: a reason, the model it concerns, and a message. Messages
+/// are ZenStack's, so clients of either see the same text (P-191).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error {
     pub reason: Reason,
     pub model: Option<String>,
+    pub message: String,
+    /// For `db-query-error`: the driver's code (`SQLITE_CONSTRAINT_UNIQUE`)
+    /// and message, as ZenStack's `dbErrorCode`/`dbErrorMessage`.
+    pub db_error: Option<DbError>,
+}
+
+/// The database's own account of a failed statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbError {
+    pub code: String,
     pub message: String,
 }
 
@@ -67,12 +78,13 @@ impl Error {
             reason,
             model: model.map(str::to_string),
             message: message.into(),
+            db_error: None,
         }
     }
 
-    /// `not-found`: "record not found".
+    /// `not-found`: "Record not found".
     pub fn not_found(model: &str) -> Error {
-        Error::new(Reason::NotFound, Some(model), "record not found")
+        Error::new(Reason::NotFound, Some(model), "Record not found")
     }
 
     /// `rejected-by-policy` / `no-access` (P-94).
@@ -128,6 +140,44 @@ impl std::error::Error for Error {}
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Error {
-        Error::new(Reason::DbQueryError, None, e.to_string())
+        let message = e.to_string();
+        let code = match &e {
+            rusqlite::Error::SqliteFailure(f, _) => sqlite_code(f.extended_code),
+            _ => "SQLITE_ERROR".to_string(),
+        };
+        Error {
+            db_error: Some(DbError {
+                code,
+                message: message.clone(),
+            }),
+            ..Error::new(
+                Reason::DbQueryError,
+                None,
+                format!("Failed to execute query: {message}"),
+            )
+        }
     }
+}
+
+/// The name of an SQLite result code, as better-sqlite3 reports it.
+fn sqlite_code(extended: std::os::raw::c_int) -> String {
+    let name = match extended {
+        275 => "SQLITE_CONSTRAINT_CHECK",
+        531 => "SQLITE_CONSTRAINT_COMMITHOOK",
+        787 => "SQLITE_CONSTRAINT_FOREIGNKEY",
+        1043 => "SQLITE_CONSTRAINT_FUNCTION",
+        1299 => "SQLITE_CONSTRAINT_NOTNULL",
+        1555 => "SQLITE_CONSTRAINT_PRIMARYKEY",
+        1811 => "SQLITE_CONSTRAINT_TRIGGER",
+        2067 => "SQLITE_CONSTRAINT_UNIQUE",
+        2323 => "SQLITE_CONSTRAINT_VTAB",
+        2579 => "SQLITE_CONSTRAINT_ROWID",
+        19 => "SQLITE_CONSTRAINT",
+        5 => "SQLITE_BUSY",
+        6 => "SQLITE_LOCKED",
+        8 => "SQLITE_READONLY",
+        13 => "SQLITE_FULL",
+        _ => return format!("SQLITE_ERROR_{extended}"),
+    };
+    name.to_string()
 }

@@ -25,4 +25,4 @@ mod value;
 mod write;
 
 pub use engine::{Client, Engine};
-pub use error::{Error, PolicyReason, Reason, Result};
+pub use error::{DbError, Error, PolicyReason, Reason, Result};

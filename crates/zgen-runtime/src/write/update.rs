@@ -232,10 +232,7 @@ impl<'a> Client<'a> {
                 return Err(Error::rejected(
                     self.model_name(model),
                     PolicyReason::NoAccess,
-                    format!(
-                        "field `{}` is not allowed to be updated",
-                        self.schema().field(field).name
-                    ),
+                    "some rows cannot be updated due to field policies",
                 ));
             }
         }
@@ -261,7 +258,7 @@ impl<'a> Client<'a> {
             return Err(Error::rejected(
                 name,
                 PolicyReason::Other,
-                "Before-update and after-update rows do not match; a post-update rule using `before()` needs the id to stay unchanged",
+                "Before-update and after-update rows do not match. Post-update rules using `before()` need the id fields to stay unchanged.",
             ));
         }
         let d = self.dialect();
