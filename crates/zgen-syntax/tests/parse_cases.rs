@@ -1212,3 +1212,22 @@ fn load_sources_resolves_among_the_given_names() {
         "'absent'"
     );
 }
+
+/// Fuzzing found that n unclosed brackets in a broken line took 2^n steps
+/// in the recovery rules (docs/fuzzing.md). These inputs ran for minutes;
+/// they must now parse at once, each to one syntax error per broken line.
+#[test]
+fn unclosed_brackets_in_broken_lines_do_not_backtrack_exponentially() {
+    let inputs = [
+        format!("model A {{\n  x Int @relation{}\n}}\n", "[".repeat(40)),
+        format!("model A {{\n  x Int @default{}\n}}\n", "(".repeat(40)),
+        format!("model A {{\n{}}}\n", "  f Float[\n".repeat(40)),
+        format!("model A {{{}", "[".repeat(5000)),
+        "datasource db {g\n    galle[[[[[[[[[[[[[[[[[[n(fieldslee[]\n}\n".to_string(),
+        format!("enum Role {{\n  \0\0\0\0{}re= ADMIN)\n}}\n", "(".repeat(40)),
+    ];
+    for src in &inputs {
+        let (_, diags) = parse(src);
+        assert!(codes(&diags).contains(&Code::SYNTAX), "{}", show(&diags, src));
+    }
+}
