@@ -156,7 +156,7 @@ impl<'a> Client<'a> {
         sql.ident(self.dialect(), self.schema().model(model).db_name());
         sql.push(" AS \"t0\" WHERE ");
         w.pred(&Pred::And(conditions), &mut sql);
-        self.write_order(&mut w, &order, model, &mut sql);
+        self.write_order(&mut w, &order, &masks, &mut sql);
         let in_memory = !args.distinct.is_empty();
         if paginate && !in_memory {
             self.write_limit(args.skip, args.take.map(i64::abs), &mut sql);
@@ -379,11 +379,12 @@ impl<'a> Client<'a> {
         })
     }
 
+    /// `ORDER BY`; a masked column sorts by the value the reader sees.
     fn write_order(
         &self,
         w: &mut zgen_policy::sql::PredWriter<'a>,
         order: &[OrderTerm],
-        model: ModelId,
+        masks: &[(FieldId, Pred)],
         sql: &mut Sql,
     ) {
         if order.is_empty() {
@@ -395,14 +396,23 @@ impl<'a> Client<'a> {
                 sql.push(", ");
             }
             match &t.expr {
-                OrderExpr::Column(f) => w.val(
-                    &Val::Column {
+                OrderExpr::Column(f) => {
+                    let column = Val::Column {
                         row: RowRef::this(),
                         field: *f,
                         ty: zgen_policy::scalar_of(self.schema(), *f),
-                    },
-                    sql,
-                ),
+                    };
+                    match masks.iter().find(|(m, _)| m == f) {
+                        Some((_, mask)) => {
+                            sql.push("CASE WHEN ");
+                            w.pred(mask, sql);
+                            sql.push(" THEN ");
+                            w.val(&column, sql);
+                            sql.push(" ELSE NULL END");
+                        }
+                        None => w.val(&column, sql),
+                    }
+                }
                 OrderExpr::Related {
                     relation,
                     field,
@@ -422,7 +432,6 @@ impl<'a> Client<'a> {
                 None => {}
             }
         }
-        let _ = model;
     }
 
     /// Rows at or after the cursor row in the sort order (Prisma's cursor

@@ -1228,6 +1228,10 @@ fn unclosed_brackets_in_broken_lines_do_not_backtrack_exponentially() {
     ];
     for src in &inputs {
         let (_, diags) = parse(src);
-        assert!(codes(&diags).contains(&Code::SYNTAX), "{}", show(&diags, src));
+        assert!(
+            codes(&diags).contains(&Code::SYNTAX),
+            "{}",
+            show(&diags, src)
+        );
     }
 }

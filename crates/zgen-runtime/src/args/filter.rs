@@ -137,6 +137,9 @@ impl<'c, 'a> Filters<'c, 'a> {
         }
     }
 
+    /// A filter on a scalar field. A field with a read rule is filtered by
+    /// the value the reader sees: where the rule fails, the filter judges
+    /// NULL (P-162), so filters cannot probe masked values.
     fn scalar(&mut self, field: FieldId, scope: u32, value: &Json) -> Result<Pred> {
         let schema = self.client.schema();
         let f = schema.field(field);
@@ -157,11 +160,36 @@ impl<'c, 'a> Filters<'c, 'a> {
             field,
             ty: stored.scalar(),
         };
+        let on_column = self.scalar_on(field, &column, stored, value)?;
+        let mask = self
+            .client
+            .field_policies(field.model, Operation::Read)?
+            .into_iter()
+            .find(|(f, _)| *f == field);
+        let Some((_, rule)) = mask else {
+            return Ok(on_column);
+        };
+        let visible = Pred::FalseIfNull(Box::new(self.scopes.embed(&rule, scope)));
+        let on_null = self.scalar_on(field, &Val::null(), stored, value)?;
+        Ok(Pred::Or(vec![
+            Pred::And(vec![visible.clone(), on_column]),
+            Pred::And(vec![Pred::negate(visible), on_null]),
+        ]))
+    }
+
+    /// A scalar filter applied to `column` (the column, or NULL).
+    fn scalar_on(
+        &mut self,
+        field: FieldId,
+        column: &Val,
+        stored: Stored,
+        value: &Json,
+    ) -> Result<Pred> {
         let ops = match value {
             // Json fields compare whole values; an object is a value there.
             Json::Object(ops) if !is_json(stored) => ops,
             Json::Object(ops) if ops.contains_key("equals") => ops,
-            other => return self.compare(field, &column, stored, CmpOp::Eq, other),
+            other => return self.compare(field, column, stored, CmpOp::Eq, other),
         };
         let insensitive = match ops.get("mode") {
             None => false,
@@ -173,7 +201,7 @@ impl<'c, 'a> Filters<'c, 'a> {
         };
         let mut parts = Vec::with_capacity(ops.len());
         for (op, operand) in ops {
-            parts.push(self.operator(field, &column, stored, op, operand, insensitive, ops)?);
+            parts.push(self.operator(field, column, stored, op, operand, insensitive, ops)?);
         }
         Ok(Pred::And(parts))
     }
@@ -200,11 +228,9 @@ impl<'c, 'a> Filters<'c, 'a> {
                     if let (Some(mode), Json::Object(n)) = (all.get("mode"), &mut nested) {
                         n.entry("mode").or_insert_with(|| mode.clone());
                     }
-                    let scope = match column {
-                        Val::Column { row, .. } => row.scope,
-                        _ => 0,
-                    };
-                    Ok(Pred::negate(self.scalar(field, scope, &nested)?))
+                    Ok(Pred::negate(
+                        self.scalar_on(field, column, stored, &nested)?,
+                    ))
                 }
                 _ if insensitive => Ok(Pred::negate(self.like(
                     field,
