@@ -452,4 +452,30 @@ fn nested_relation_updates_and_many_to_many() {
         }),
     );
     assert_eq!(p["tags"], json!([]));
+    // nested upsert: updates the linked child, else creates one
+    let p = db.ok(
+        alice(),
+        "Post",
+        "update",
+        json!({
+            "where": {"id": 1},
+            "data": {"comments": {"upsert": [
+                {"where": {"id": 7}, "create": {"id": 7, "body": "new"}, "update": {"body": "x"}},
+            ]}},
+            "include": {"comments": true}
+        }),
+    );
+    assert_eq!(
+        p["comments"],
+        json!([{"id": 7, "body": "new", "postId": 1}])
+    );
+    let p = db.ok(alice(), "Post", "update", json!({
+        "where": {"id": 1},
+        "data": {"comments": {"upsert": {"where": {"id": 7}, "create": {"id": 8, "body": "n"}, "update": {"body": "edited"}}}},
+        "include": {"comments": true}
+    }));
+    assert_eq!(
+        p["comments"],
+        json!([{"id": 7, "body": "edited", "postId": 1}])
+    );
 }

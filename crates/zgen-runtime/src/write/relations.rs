@@ -303,6 +303,39 @@ impl<'a> Client<'a> {
                         }
                     }
                 }
+                "upsert" if updating => {
+                    for item in each(arg) {
+                        let (Some(create), Some(update)) = (item.get("create"), item.get("update"))
+                        else {
+                            return Err(Error::invalid_input(
+                                Some(model),
+                                "`upsert` needs `create` and `update`",
+                            ));
+                        };
+                        // P-130: update if the child's update rule allows, else create
+                        let policy = self.policy(child, Operation::Update)?;
+                        let found = self
+                            .target_ids(
+                                child,
+                                item.get("where"),
+                                Pred::And(vec![policy, linked.clone()]),
+                                Some(1),
+                            )?
+                            .pop();
+                        match found {
+                            Some(id) => {
+                                self.update_row(child, &id, update)?;
+                            }
+                            None if m2m => {
+                                let id = self.create_row(child, create, &[])?;
+                                self.link(relation, parent, &id)?;
+                            }
+                            None => {
+                                self.create_row(child, create, &fixed)?;
+                            }
+                        }
+                    }
+                }
                 "delete" | "deleteMany" if updating => {
                     let many = op == "deleteMany";
                     for item in each(arg) {
