@@ -52,6 +52,7 @@ impl Engine {
             conn,
             auth,
             bound: RefCell::new(HashMap::new()),
+            bound_fields: RefCell::new(HashMap::new()),
         }
     }
 }
@@ -64,6 +65,7 @@ pub struct Client<'a> {
     pub(crate) conn: &'a rusqlite::Connection,
     pub(crate) auth: Option<Json>,
     bound: RefCell<HashMap<(ModelId, Operation), Pred>>,
+    bound_fields: RefCell<HashMap<(ModelId, Operation), Vec<(FieldId, Pred)>>>,
 }
 
 pub(crate) const DIALECT: &Sqlite = &Sqlite;
@@ -137,6 +139,9 @@ impl<'a> Client<'a> {
         model: ModelId,
         op: Operation,
     ) -> Result<Vec<(FieldId, Pred)>> {
+        if let Some(list) = self.bound_fields.borrow().get(&(model, op)) {
+            return Ok(list.clone());
+        }
         let Some(policy) = self.engine.policies.model(model) else {
             return Ok(Vec::new());
         };
@@ -159,6 +164,9 @@ impl<'a> Client<'a> {
             }
             out.push((*field, bound));
         }
+        self.bound_fields
+            .borrow_mut()
+            .insert((model, op), out.clone());
         Ok(out)
     }
 
