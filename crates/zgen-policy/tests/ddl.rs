@@ -4,23 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 use zgen_policy::ddl::{self, ColumnDefault};
 use zgen_policy::sql::Sqlite;
 use zgen_sema::Schema;
-
-fn analyze(text: &str) -> Schema {
-    let loaded = zgen_syntax::load_sources(&[("schema.zmodel", text)]);
-    let analysis = zgen_sema::analyze(&loaded);
-    let errors: Vec<_> = analysis
-        .diagnostics
-        .errors()
-        .map(|d| d.message.clone())
-        .collect();
-    assert!(errors.is_empty(), "{errors:?}");
-    analysis.schema
-}
 
 fn script(schema: &Schema) -> String {
     ddl::create_statements(schema)
@@ -138,13 +124,13 @@ view UserNames {
 
 #[test]
 fn create_statements_of_every_feature() {
-    let schema = analyze(FEATURES);
+    let schema = zgen_testkit::checked(FEATURES);
     insta::assert_snapshot!(script(&schema));
 }
 
 #[test]
 fn the_feature_schema_runs_on_sqlite() {
-    let schema = analyze(FEATURES);
+    let schema = zgen_testkit::checked(FEATURES);
     let conn = execute(&schema);
     // Defaults are applied by the database; runtime-computed ones are not.
     conn.execute(
@@ -195,14 +181,14 @@ fn the_feature_schema_runs_on_sqlite() {
 
 #[test]
 fn statements_are_deterministic() {
-    let a = script(&analyze(FEATURES));
-    let b = script(&analyze(FEATURES));
+    let a = script(&zgen_testkit::checked(FEATURES));
+    let b = script(&zgen_testkit::checked(FEATURES));
     assert_eq!(a, b);
 }
 
 #[test]
 fn string_defaults_and_identifiers_are_escaped() {
-    let schema = analyze(
+    let schema = zgen_testkit::checked(
         r#"
 datasource db { provider = "sqlite" }
 model Odd {
@@ -228,7 +214,7 @@ model Odd {
 
 #[test]
 fn delegate_models_keep_inherited_fields_in_the_base_table() {
-    let schema = analyze(
+    let schema = zgen_testkit::checked(
         r#"
 datasource db { provider = "sqlite" }
 model Asset {
@@ -254,66 +240,19 @@ model Video extends Asset {
 
 // ---- the corpus -------------------------------------------------------
 
-fn corpus_dir() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus"
-    ))
-}
-
-fn zmodel_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            zmodel_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "zmodel") {
-            out.push(path);
-        }
-    }
-}
-
-/// A checked-out symlink: a text file holding only a path to a schema.
-fn is_stub(text: &str) -> bool {
-    let t = text.trim();
-    !t.contains('\n') && t.ends_with(".zmodel")
-}
-
-fn load(path: &str) -> zgen_syntax::LoadedSchema {
-    zgen_syntax::load(path, &mut |p: &str| {
-        std::fs::read_to_string(p).map_err(|e| e.to_string())
-    })
-}
-
 /// Every entry schema of the corpus that checks clean: its statements run
 /// on SQLite (they are SQLite's whatever the datasource provider says).
 #[test]
 fn corpus_statements_run_on_sqlite() {
-    let Ok(dir) = std::fs::canonicalize(corpus_dir()) else {
-        eprintln!("skipped: no schema corpus at {}", corpus_dir().display());
+    let entries = zgen_testkit::corpus_entries();
+    if entries.is_empty() {
         return;
-    };
-    let mut files = Vec::new();
-    zmodel_files(&dir, &mut files);
-    let names: Vec<String> = files
-        .iter()
-        .filter(|p| !std::fs::read_to_string(p).is_ok_and(|t| is_stub(&t)))
-        .map(|p| p.display().to_string())
-        .collect();
-    // Files imported by another are covered through their importer.
-    let mut imported = BTreeSet::new();
-    for name in &names {
-        for (_, file) in load(name).sources.iter().skip(1) {
-            imported.insert(file.name().to_string());
-        }
     }
     let (mut ran, mut skipped) = (0, Vec::new());
     let mut failures = Vec::new();
-    for name in names.iter().filter(|n| !imported.contains(*n)) {
-        let analysis = zgen_sema::analyze(&load(name));
+    for path in &entries {
+        let name = path.display().to_string();
+        let analysis = zgen_sema::analyze(&zgen_testkit::load(path));
         if analysis.diagnostics.has_errors() {
             skipped.push(name.clone());
             continue;
@@ -332,7 +271,7 @@ fn corpus_statements_run_on_sqlite() {
     for name in &skipped {
         eprintln!("skipped (schema errors): {name}");
     }
-    assert!(ran > 0, "no entry schemas found under {}", dir.display());
+    assert!(ran > 30, "only {ran} entry schemas ran");
     assert!(
         failures.is_empty(),
         "{} schemas failed on SQLite:\n{}",

@@ -20,18 +20,6 @@ use zgen_sema::{FieldTypeKind, ModelId, Operation, Scalar, Schema};
 
 const CASES_PER_SCHEMA: u32 = 2_600;
 
-fn analyze(text: &str) -> Schema {
-    let loaded = zgen_syntax::load_sources(&[("schema.zmodel", text)]);
-    let analysis = zgen_sema::analyze(&loaded);
-    let errors: Vec<_> = analysis
-        .diagnostics
-        .errors()
-        .map(|d| d.message.clone())
-        .collect();
-    assert!(errors.is_empty(), "schema does not check: {errors:?}");
-    analysis.schema
-}
-
 /// A generated database: per model, rows of small random values.
 #[derive(Debug, Clone)]
 struct World {
@@ -297,7 +285,7 @@ fn check_world(schema: &Schema, policies: &PolicySet, world: &World) -> Result<(
 }
 
 fn run(schema_text: &str, auth: BoxedStrategy<Option<Json>>) {
-    let schema: &'static Schema = Box::leak(Box::new(analyze(schema_text)));
+    let schema: &'static Schema = Box::leak(Box::new(zgen_testkit::checked(schema_text)));
     let policies = PolicySet::compile(schema);
     let mut runner = TestRunner::new(Config {
         cases: CASES_PER_SCHEMA,

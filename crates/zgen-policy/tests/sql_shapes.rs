@@ -8,18 +8,6 @@ use zgen_policy::sql::{PredWriter, Sql, Sqlite};
 use zgen_policy::{bind, PolicySet};
 use zgen_sema::{Operation, Schema};
 
-fn analyze(text: &str) -> Schema {
-    let loaded = zgen_syntax::load_sources(&[("schema.zmodel", text)]);
-    let analysis = zgen_sema::analyze(&loaded);
-    let errors: Vec<_> = analysis
-        .diagnostics
-        .errors()
-        .map(|d| d.message.clone())
-        .collect();
-    assert!(errors.is_empty(), "{errors:?}");
-    analysis.schema
-}
-
 fn sql(schema: &Schema, model: &str, op: Operation, auth: Option<serde_json::Value>) -> String {
     let id = schema.model_by_name(model).expect("model");
     let policies = PolicySet::compile(schema);
@@ -52,7 +40,7 @@ model Post {
 
 #[test]
 fn read_with_user() {
-    let schema = analyze(BLOG);
+    let schema = zgen_testkit::checked(BLOG);
     insta::assert_snapshot!(sql(
         &schema,
         "Post",
@@ -64,13 +52,13 @@ fn read_with_user() {
 #[test]
 fn read_anonymous_matches_null_owner() {
     // P-26: anonymously `auth() == author` is `authorId IS NULL`.
-    let schema = analyze(BLOG);
+    let schema = zgen_testkit::checked(BLOG);
     insta::assert_snapshot!(sql(&schema, "Post", Operation::Read, None));
 }
 
 #[test]
 fn delete_deny_is_coalesced() {
-    let schema = analyze(BLOG);
+    let schema = zgen_testkit::checked(BLOG);
     insta::assert_snapshot!(sql(
         &schema,
         "Post",
@@ -81,7 +69,7 @@ fn delete_deny_is_coalesced() {
 
 #[test]
 fn post_update_defaults_to_allow() {
-    let schema = analyze(BLOG);
+    let schema = zgen_testkit::checked(BLOG);
     assert_eq!(
         sql(&schema, "Post", Operation::PostUpdate, None),
         "1\n-- params: []"
@@ -90,7 +78,7 @@ fn post_update_defaults_to_allow() {
 
 #[test]
 fn collection_and_check() {
-    let schema = analyze(
+    let schema = zgen_testkit::checked(
         r#"
         datasource db { provider = 'sqlite' }
         model User {

@@ -282,16 +282,9 @@ mod tests {
 
     fn analyze(src: &str) -> Schema {
         // Lists need PostgreSQL; the checks themselves are dialect-free.
-        let src = format!("datasource db {{\n provider = \"postgresql\"\n url = \"x\"\n}}\n{src}");
-        let loaded = zgen_syntax::load_sources(&[("schema.zmodel", src.as_str())]);
-        let analysis = zgen_sema::analyze(&loaded);
-        let errors: Vec<_> = analysis
-            .diagnostics
-            .errors()
-            .map(|d| d.message.clone())
-            .collect();
-        assert!(errors.is_empty(), "{errors:?}");
-        analysis.schema
+        zgen_testkit::checked(&format!(
+            "datasource db {{\n provider = \"postgresql\"\n url = \"x\"\n}}\n{src}"
+        ))
     }
 
     const NOW: &str = "2024-05-06T07:08:09.123Z";

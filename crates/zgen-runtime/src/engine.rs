@@ -65,8 +65,11 @@ pub struct Client<'a> {
     pub(crate) conn: &'a rusqlite::Connection,
     pub(crate) auth: Option<Json>,
     bound: RefCell<HashMap<(ModelId, Operation), Pred>>,
-    bound_fields: RefCell<HashMap<(ModelId, Operation), Vec<(FieldId, Pred)>>>,
+    bound_fields: RefCell<HashMap<(ModelId, Operation), FieldRules>>,
 }
+
+/// Bound field-level rules of one model and operation.
+type FieldRules = Vec<(FieldId, Pred)>;
 
 pub(crate) const DIALECT: &Sqlite = &Sqlite;
 

@@ -3,9 +3,7 @@
 //! v2 plugins) and reserved procedure names: one failing and one passing case
 //! per rule, the quirks the spec records, and the real-schema corpus.
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use zgen_diagnostics::{Code, Diagnostic};
+use zgen_diagnostics::Code;
 use zgen_sema::Provider;
 
 /// The codes these rules emit; other passes' findings are left out so the
@@ -33,26 +31,8 @@ const RULE_CODES: &[Code] = &[
     Code::RESERVED_NAME,
 ];
 
-fn is_rule(d: &Diagnostic) -> bool {
-    RULE_CODES.contains(&d.code)
-}
-
-/// The findings of these rules as (code id, underlined text).
-fn check(schema: &str) -> Vec<(&'static str, String)> {
-    let loaded = zgen_syntax::load_sources(&[("schema.zmodel", schema)]);
-    let analysis = zgen_sema::analyze(&loaded);
-    analysis
-        .diagnostics
-        .iter()
-        .filter(|d| is_rule(d))
-        .map(|d| (d.code.id, loaded.sources.slice(d.span).to_string()))
-        .collect()
-}
-
 fn expect(schema: &str, expected: &[(&str, &str)]) {
-    let actual = check(schema);
-    let expected: Vec<(&str, String)> = expected.iter().map(|(c, t)| (*c, t.to_string())).collect();
-    assert_eq!(actual, expected, "schema:\n{schema}");
+    zgen_testkit::assert_findings(schema, RULE_CODES, expected);
 }
 
 fn ok(schema: &str) {
@@ -135,7 +115,10 @@ fn datasource_across_files() {
     ]);
     let analysis = zgen_sema::analyze(&loaded);
     assert!(
-        !analysis.diagnostics.iter().any(is_rule),
+        !analysis
+            .diagnostics
+            .iter()
+            .any(|d| RULE_CODES.contains(&d.code)),
         "{:?}",
         analysis.diagnostics
     );
@@ -150,7 +133,7 @@ fn datasource_across_files() {
     let codes: Vec<&str> = analysis
         .diagnostics
         .iter()
-        .filter(|d| is_rule(d))
+        .filter(|d| RULE_CODES.contains(&d.code))
         .map(|d| d.code.id)
         .collect();
     assert_eq!(codes, ["Z0201"]);
@@ -754,92 +737,4 @@ fn policy_without_condition_does_not_panic() {
     ok(&blog(
         "@@allow('read')\n  @@deny()\n  subtitle String @allow()",
     ));
-}
-
-// ---- the corpus
-
-fn corpus_dir() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus"
-    ))
-}
-
-fn zmodel_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            zmodel_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "zmodel") {
-            out.push(path);
-        }
-    }
-}
-
-fn load(path: &str) -> zgen_syntax::LoadedSchema {
-    zgen_syntax::load(path, &mut |p: &str| {
-        std::fs::read_to_string(p).map_err(|e| e.to_string())
-    })
-}
-
-/// v2 test fragments without a datasource: v2's test harness prepends one,
-/// and ZenStack rejects them alone too (V-S1). Only that finding is excused.
-const NO_DATASOURCE: &[&str] = &["v2/schema/refactor-pg.zmodel", "v2/schema/todo-pg.zmodel"];
-
-/// A git symlink checked out as a text file holding the target's path; the
-/// target is checked in its own right.
-fn is_symlink_stub(path: &str) -> bool {
-    std::fs::read_to_string(path)
-        .is_ok_and(|t| !t.trim().contains('\n') && t.trim().ends_with(".zmodel"))
-}
-
-fn excused(file: &str, d: &Diagnostic) -> bool {
-    d.code == Code::MISSING_DATASOURCE && NO_DATASOURCE.iter().any(|f| file.ends_with(f))
-}
-
-/// Acceptance of the front end: every entry schema of the corpus checks with
-/// zero errors of any kind. Exclusions: symlink stubs (their targets are
-/// checked) and `NO_DATASOURCE`'s missing-datasource finding.
-#[test]
-fn every_corpus_entry_checks_without_errors() {
-    let Ok(dir) = std::fs::canonicalize(corpus_dir()) else {
-        eprintln!("skipped: no schema corpus at {}", corpus_dir().display());
-        return;
-    };
-    let mut files = Vec::new();
-    zmodel_files(&dir, &mut files);
-    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
-    // Files imported by another are checked through their importer.
-    let mut imported = BTreeSet::new();
-    for name in &names {
-        for (_, file) in load(name).sources.iter().skip(1) {
-            imported.insert(file.name().to_string());
-        }
-    }
-    let mut failures = Vec::new();
-    let mut checked = 0;
-    for name in names
-        .iter()
-        .filter(|n| !imported.contains(*n) && !is_symlink_stub(n))
-    {
-        let loaded = load(name);
-        let analysis = zgen_sema::analyze(&loaded);
-        checked += 1;
-        for d in analysis.diagnostics.errors().filter(|d| !excused(name, d)) {
-            let file = loaded.sources.get(d.span.file).map_or("?", |f| f.name());
-            let text = loaded.sources.slice(d.span);
-            failures.push(format!("{file}: {} `{text}`: {}", d.code.id, d.message));
-        }
-    }
-    println!("{checked} entry schemas checked");
-    assert!(
-        checked > 30,
-        "only {checked} entry schemas under {}",
-        dir.display()
-    );
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -2,9 +2,7 @@
 //! (V-D*, V-A3..V-A6, V-S5): one failing and one passing case per rule,
 //! the resolved relation metadata, and the real-schema corpus.
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use zgen_diagnostics::{Code, Diagnostic};
+use zgen_diagnostics::Code;
 use zgen_sema::{FieldId, ReferentialAction, RelationKind};
 
 /// The codes these rules emit; other passes' findings are left out so the
@@ -33,20 +31,9 @@ const RULE_CODES: &[Code] = &[
     Code::ATTRIBUTE_TARGET,
 ];
 
-fn is_rule(d: &Diagnostic) -> bool {
-    RULE_CODES.contains(&d.code)
-}
-
 /// The findings of these rules as (code id, underlined text).
 fn check(schema: &str) -> Vec<(&'static str, String)> {
-    let loaded = zgen_syntax::load_sources(&[("schema.zmodel", schema)]);
-    let analysis = zgen_sema::analyze(&loaded);
-    analysis
-        .diagnostics
-        .iter()
-        .filter(|d| is_rule(d))
-        .map(|d| (d.code.id, loaded.sources.slice(d.span).to_string()))
-        .collect()
+    zgen_testkit::findings(schema, RULE_CODES)
 }
 
 fn sqlite(body: &str) -> String {
@@ -58,9 +45,7 @@ fn postgres(body: &str) -> String {
 }
 
 fn expect(schema: &str, expected: &[(&str, &str)]) {
-    let actual = check(schema);
-    let expected: Vec<(&str, String)> = expected.iter().map(|(c, t)| (*c, t.to_string())).collect();
-    assert_eq!(actual, expected, "schema:\n{schema}");
+    zgen_testkit::assert_findings(schema, RULE_CODES, expected);
 }
 
 fn ok(schema: &str) {
@@ -496,80 +481,4 @@ fn validate_cannot_use_relations() {
         "@@validate(author.id > 0)",
         "@@validate(n > 0 && authorId > 0)",
     ));
-}
-
-// ---- the corpus
-
-fn corpus_dir() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus"
-    ))
-}
-
-fn zmodel_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            zmodel_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "zmodel") {
-            out.push(path);
-        }
-    }
-}
-
-fn load(path: &str) -> zgen_syntax::LoadedSchema {
-    zgen_syntax::load(path, &mut |p: &str| {
-        std::fs::read_to_string(p).map_err(|e| e.to_string())
-    })
-}
-
-/// Real schemas are valid: none of these rules may reject them.
-#[test]
-fn corpus_has_no_rule_errors() {
-    let Ok(dir) = std::fs::canonicalize(corpus_dir()) else {
-        eprintln!("skipped: no schema corpus at {}", corpus_dir().display());
-        return;
-    };
-    let mut files = Vec::new();
-    zmodel_files(&dir, &mut files);
-    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
-    // Files imported by another are checked through their importer.
-    let mut imported = BTreeSet::new();
-    for name in &names {
-        let loaded = load(name);
-        for (_, file) in loaded.sources.iter().skip(1) {
-            imported.insert(file.name().to_string());
-        }
-    }
-    let mut failures = Vec::new();
-    let mut checked = 0;
-    for name in names.iter().filter(|n| !imported.contains(*n)) {
-        let loaded = load(name);
-        let analysis = zgen_sema::analyze(&loaded);
-        checked += 1;
-        for d in analysis.diagnostics.errors().filter(|d| is_rule(d)) {
-            let file = loaded.sources.get(d.span.file).map_or("?", |f| f.name());
-            let line = loaded
-                .sources
-                .get(d.span.file)
-                .map_or(0, |f| f.line_col(d.span.start as usize).line);
-            failures.push(format!("{file}:{line}: {} {}", d.code.id, d.message));
-        }
-    }
-    assert!(
-        checked > 0,
-        "no entry schemas found under {}",
-        dir.display()
-    );
-    assert!(
-        failures.is_empty(),
-        "{} rule errors in the corpus:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
 }
