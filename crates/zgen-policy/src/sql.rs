@@ -542,21 +542,7 @@ impl<'a> PredWriter<'a> {
         condition: &Pred,
         out: &mut Sql,
     ) {
-        let target = self
-            .schema
-            .field(relation)
-            .related_model()
-            .unwrap_or(relation.model);
-        let alias = self.fresh("c");
-        out.push("(SELECT ");
-        self.aliases.push((scope, alias.clone()));
-        self.pred(condition, out);
-        self.aliases.pop();
-        out.push(" FROM ");
-        self.table(target, &alias, out);
-        out.push(" WHERE ");
-        self.join_condition(row, relation, &alias, out);
-        out.push(")");
+        self.to_one_subquery(row, relation, scope, Selected::Pred(condition), None, out);
     }
 
     /// `(SELECT <column> …)`: a column of the row the to-one `relation` of
@@ -571,23 +557,57 @@ impl<'a> PredWriter<'a> {
         condition: &Pred,
         out: &mut Sql,
     ) {
+        self.to_one_subquery(
+            row,
+            relation,
+            scope,
+            Selected::Column(column),
+            Some(condition),
+            out,
+        );
+    }
+
+    /// `(SELECT <selected> FROM <target> WHERE <join> [AND <filter>])` over
+    /// the row the to-one `relation` of `row` points to, as scope `scope`.
+    fn to_one_subquery(
+        &mut self,
+        row: &RowRef,
+        relation: FieldId,
+        scope: u32,
+        selected: Selected<'_>,
+        filter: Option<&Pred>,
+        out: &mut Sql,
+    ) {
         let target = self
             .schema
             .field(relation)
             .related_model()
             .unwrap_or(relation.model);
         let alias = self.fresh("c");
-        let name = self.schema.field(column).db_name().to_string();
         out.push("(SELECT ");
-        self.qualified(out, &alias, &name);
+        self.aliases.push((scope, alias.clone()));
+        match selected {
+            Selected::Pred(p) => self.pred(p, out),
+            Selected::Column(f) => {
+                let name = self.schema.field(f).db_name().to_string();
+                self.qualified(out, &alias, &name);
+            }
+        }
         out.push(" FROM ");
         self.table(target, &alias, out);
         out.push(" WHERE ");
         self.join_condition(row, relation, &alias, out);
-        out.push(" AND ");
-        self.aliases.push((scope, alias));
-        self.pred(condition, out);
+        if let Some(filter) = filter {
+            out.push(" AND ");
+            self.pred(filter, out);
+        }
         self.aliases.pop();
         out.push(")");
     }
+}
+
+/// What a to-one subquery selects.
+enum Selected<'p> {
+    Pred(&'p Pred),
+    Column(FieldId),
 }
