@@ -542,7 +542,7 @@ impl<'a> PredWriter<'a> {
         condition: &Pred,
         out: &mut Sql,
     ) {
-        self.to_one_subquery(row, relation, scope, Selected::Pred(condition), None, out);
+        self.related_subquery(row, relation, scope, Selected::Pred(condition), None, out);
     }
 
     /// `(SELECT <column> …)`: a column of the row the to-one `relation` of
@@ -557,7 +557,7 @@ impl<'a> PredWriter<'a> {
         condition: &Pred,
         out: &mut Sql,
     ) {
-        self.to_one_subquery(
+        self.related_subquery(
             row,
             relation,
             scope,
@@ -569,7 +569,7 @@ impl<'a> PredWriter<'a> {
 
     /// `(SELECT <selected> FROM <target> WHERE <join> [AND <filter>])` over
     /// the row the to-one `relation` of `row` points to, as scope `scope`.
-    fn to_one_subquery(
+    fn related_subquery(
         &mut self,
         row: &RowRef,
         relation: FieldId,
