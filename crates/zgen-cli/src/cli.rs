@@ -38,6 +38,49 @@ pub enum Command {
     Sql(SqlArgs),
     /// Manage a database from the schema.
     Db(DbArgs),
+    /// Run one ORM operation through the policy engine and print the result.
+    #[command(after_help = QUERY_HELP)]
+    Query(QueryArgs),
+}
+
+const QUERY_HELP: &str = "\
+Runs MODEL.OPERATION (`findMany`, `create`, …) with ARGS, ZenStack's JSON
+arguments, on the database as the user AUTH (a JSON object; anonymous without
+--auth). Every access rule of the schema applies. The result is printed as
+JSON on stdout.
+
+Example:
+  zgen query --url sqlite:dev.db --auth '{\"id\":1}' Post findMany '{\"take\":10}'
+
+Exit codes:
+  0  done
+  1  the schema has errors, or the operation failed (rejected by a rule, not
+     found, invalid input, database error); the reason is on stderr
+  2  usage error, or a file or the database cannot be opened";
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The database: `sqlite:PATH` or `file:PATH`.
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+
+    /// The signed-in user as a JSON object; anonymous when absent.
+    #[arg(long, value_name = "JSON")]
+    pub auth: Option<String>,
+
+    /// The entry schema [default: schema.zmodel, then zenstack/schema.zmodel]
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
+
+    /// The model, e.g. `Post`.
+    pub model: String,
+
+    /// The operation, e.g. `findMany`.
+    pub operation: String,
+
+    /// The arguments as JSON [default: {}]
+    #[arg(value_name = "ARGS")]
+    pub args: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

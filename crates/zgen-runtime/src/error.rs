@@ -128,11 +128,16 @@ impl Error {
 }
 
 impl fmt::Display for Error {
+    /// `rejected-by-policy/no-access (Post): operation is rejected by access policies`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.model {
-            Some(model) => write!(f, "{} ({model}): {}", self.reason.as_str(), self.message),
-            None => write!(f, "{}: {}", self.reason.as_str(), self.message),
+        f.write_str(self.reason.as_str())?;
+        if let Some(sub) = self.policy_reason() {
+            write!(f, "/{}", sub.as_str())?;
         }
+        if let Some(model) = &self.model {
+            write!(f, " ({model})")?;
+        }
+        write!(f, ": {}", self.message)
     }
 }
 

@@ -98,7 +98,7 @@ pub fn push(args: &DbPushArgs, color: bool) -> Result<Verdict, CliError> {
 
 /// The file of a `sqlite:PATH` (also `sqlite://PATH` and Prisma's
 /// `file:PATH`) URL, without a `?query`.
-fn database_path(url: &str) -> Result<&str, CliError> {
+pub(super) fn database_path(url: &str) -> Result<&str, CliError> {
     let path = ["sqlite://", "sqlite:", "file:"]
         .iter()
         .find_map(|prefix| url.strip_prefix(prefix))

@@ -4,6 +4,7 @@
 mod check;
 mod db;
 mod fmt;
+mod query;
 mod sql;
 
 use crate::cli::{Cli, ColorChoice, Command, DbCommand};
@@ -53,6 +54,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Db(args) => match &args.command {
             DbCommand::Push(args) => db::push(args, color),
         },
+        Command::Query(args) => query::run(args, color),
     };
     match outcome {
         Ok(Verdict::Clean) => ExitCode::SUCCESS,
