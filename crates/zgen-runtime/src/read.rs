@@ -245,8 +245,7 @@ impl<'a> Client<'a> {
             .field(relation)
             .related_model()
             .ok_or_else(|| Error::invalid_input(None, "`_count` of a non-relation"))?;
-        let scope = filters.scopes.fresh();
-        let readable = filters.readable(target, scope)?;
+        let (scope, readable) = filters.through(relation, 0)?;
         let filter = filters.filter(target, scope, filter)?;
         Ok((relation, scope, Pred::And(vec![readable, filter])))
     }
@@ -333,8 +332,7 @@ impl<'a> Client<'a> {
                 )))
             }
         };
-        let scope = filters.scopes.fresh();
-        let readable = filters.readable(target, scope)?;
+        let (scope, readable) = filters.through(id, 0)?;
         if field.ty.list {
             if inner_key != "_count" {
                 return Err(invalid(format!(
@@ -364,13 +362,16 @@ impl<'a> Client<'a> {
         }
         let (desc, nulls_first) =
             direction(inner_value).ok_or_else(|| invalid("invalid sort order".into()))?;
+        let far = FieldId {
+            model: target,
+            index: far_index,
+        };
+        // a masked column sorts as `null`, like a missing row
+        let readable = Pred::And(vec![readable, filters.visible(&[far], scope)?]);
         Ok(OrderTerm {
             expr: OrderExpr::Related {
                 relation: id,
-                field: FieldId {
-                    model: target,
-                    index: far_index,
-                },
+                field: far,
                 scope,
                 readable,
             },

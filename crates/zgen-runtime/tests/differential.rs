@@ -11,11 +11,10 @@
 //! field-level read rules mask values to `null`, also for `where` and
 //! `orderBy` (P-162). `skip`/`take` and nested includes ride along.
 //!
-//! Three schemas (relations and nulls, collection predicates, `auth()`
-//! nesting and self-relations), 3,400 worlds each with 8 queries: 10,200
-//! cases and 81,600 compared queries per run. A fourth schema, with a read
-//! rule on a foreign key (P-163), is `#[ignore]`d until the engine hides the
-//! relation from filters and `_count` too (`masked_foreign_key_reproducer`).
+//! Four schemas (relations and nulls, collection predicates, `auth()`
+//! nesting and self-relations, a read rule on a foreign key (P-163)), 3,400
+//! worlds each with 8 queries: 13,600 cases and 108,800 compared queries per
+//! run.
 //!
 //! The model (`Oracle`) only asks the evaluator which rows are readable and
 //! which fields are visible; the filter, include and count semantics are
@@ -1361,17 +1360,14 @@ fn folders_auth_nesting_and_self_relations() {
 /// the key is masked (P-163), so relation filters and `_count` must not see
 /// it either (P-162: WHERE and counts see the masked NULL).
 #[test]
-#[ignore = "engine bug: relation filters and `_count` follow a masked foreign key \
-            (see `masked_foreign_key_reproducer`)"]
 fn blog_masked_foreign_key_property() {
     run("BLOG_MASKED_FK", &blog_masked_foreign_key(), user_auth());
 }
 
-/// The smallest case of the bug above: the reader cannot see `authorId`,
-/// `include` agrees that post 1 has no author, yet filters and `_count`
-/// follow the hidden key, so `author: { is: { id: 1 } }` probes its value.
+/// The smallest case of P-163: the reader cannot see `authorId`, so
+/// `include`, relation filters and `_count` all agree that post 1 has no
+/// author (once, filters followed the hidden key and probed its value).
 #[test]
-#[ignore = "engine bug: relation filters and `_count` follow a masked foreign key"]
 fn masked_foreign_key_reproducer() {
     let engine = Engine::from_source(
         r#"
@@ -1401,7 +1397,6 @@ fn masked_foreign_key_reproducer() {
     .expect("rows");
     let client = engine.client(&conn, None);
     let cases = [
-        // already right: the key and the relation are hidden
         (
             "Post",
             json!({ "include": { "author": true } }),
@@ -1413,7 +1408,6 @@ fn masked_foreign_key_reproducer() {
             json!({ "include": { "posts": true } }),
             json!([{ "id": 1, "posts": [] }]),
         ),
-        // wrong: these see the hidden key
         (
             "Post",
             json!({ "where": { "author": { "is": { "id": 1 } } } }),

@@ -55,6 +55,49 @@ impl<'c, 'a> Filters<'c, 'a> {
         Ok(self.scopes.embed(&policy, scope))
     }
 
+    /// A fresh scope for the rows of `relation` seen from the row of
+    /// `scope`, and the condition for such a row to be seen at all: its read
+    /// rule, and the read rules of the foreign key the join follows. A
+    /// masked key hides the relation (P-163), so filters, `_count` and
+    /// `orderBy` must not probe its value.
+    pub(crate) fn through(&mut self, relation: FieldId, scope: u32) -> Result<(u32, Pred)> {
+        let schema = self.client.schema();
+        let field = schema.field(relation);
+        let target = field.related_model().ok_or_else(|| {
+            self.invalid(
+                relation.model,
+                format!("`{}` is not a relation", field.name),
+            )
+        })?;
+        let element = self.scopes.fresh();
+        let mut parts = vec![self.readable(target, element)?];
+        let (keys, key_scope) = match &field.relation {
+            Some(r) if r.is_owner() => (r.fields.clone(), scope),
+            Some(r) => match r.opposite.and_then(|o| schema.field(o).relation.as_ref()) {
+                Some(far) => (far.fields.clone(), element),
+                None => (Vec::new(), element),
+            },
+            None => (Vec::new(), element),
+        };
+        parts.push(self.visible(&keys, key_scope)?);
+        Ok((element, Pred::And(parts)))
+    }
+
+    /// The read rules of `fields` (all of one model), about the row of
+    /// `scope`: whether the reader sees their values rather than `null`.
+    pub(crate) fn visible(&mut self, fields: &[FieldId], scope: u32) -> Result<Pred> {
+        let Some(first) = fields.first() else {
+            return Ok(Pred::True);
+        };
+        let mut parts = Vec::new();
+        for (masked, rule) in self.client.field_policies(first.model, Operation::Read)? {
+            if fields.contains(&masked) {
+                parts.push(self.scopes.embed(&rule, scope));
+            }
+        }
+        Ok(Pred::And(parts))
+    }
+
     /// A `where` object about the `model` row of `scope`. `null` or a
     /// missing `where` matches everything.
     pub(crate) fn filter(
@@ -356,8 +399,7 @@ impl<'c, 'a> Filters<'c, 'a> {
             };
             let mut parts = Vec::with_capacity(ops.len());
             for (op, inner) in ops {
-                let element = self.scopes.fresh();
-                let readable = self.readable(target, element)?;
+                let (element, readable) = self.through(field, scope)?;
                 let cond = self.filter(target, element, Some(inner))?;
                 // `every f` over readable rows is `none (readable ∧ ¬f)`
                 let (quantifier, condition) = match op.as_str() {
@@ -398,13 +440,13 @@ impl<'c, 'a> Filters<'c, 'a> {
                             ))
                         }
                     };
-                    parts.push(self.related_one(field, target, &row, inner, negated)?);
+                    parts.push(self.related_one(field, target, scope, inner, negated)?);
                 }
                 return Ok(Pred::And(parts));
             }
             other => (other, false),
         };
-        self.related_one(field, target, &row, inner, negated)
+        self.related_one(field, target, scope, inner, negated)
     }
 
     /// Whether a readable related row exists (and matches `inner`); `null`
@@ -413,19 +455,21 @@ impl<'c, 'a> Filters<'c, 'a> {
         &mut self,
         field: FieldId,
         target: ModelId,
-        row: &RowRef,
+        scope: u32,
         inner: &Json,
         negated: bool,
     ) -> Result<Pred> {
-        let element = self.scopes.fresh();
-        let readable = self.readable(target, element)?;
+        let (element, readable) = self.through(field, scope)?;
         let (cond, negated) = if inner.is_null() {
             (Pred::True, !negated)
         } else {
             (self.filter(target, element, Some(inner))?, negated)
         };
         let exists = Pred::FalseIfNull(Box::new(Pred::ToOne {
-            row: row.clone(),
+            row: RowRef {
+                scope,
+                hops: Vec::new(),
+            },
             relation: field,
             scope: element,
             condition: Box::new(Pred::And(vec![readable, cond])),
