@@ -767,7 +767,7 @@ fn same(a: &Value, b: &Value) -> bool {
 }
 
 /// `'asc'`, `'desc'` or `{ sort, nulls }`.
-fn direction(v: &Json) -> Option<(bool, Option<bool>)> {
+pub(crate) fn direction(v: &Json) -> Option<(bool, Option<bool>)> {
     match v {
         Json::String(s) if s == "asc" => Some((false, None)),
         Json::String(s) if s == "desc" => Some((true, None)),

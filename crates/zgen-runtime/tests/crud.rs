@@ -134,7 +134,7 @@ fn reads_see_only_readable_rows() {
     );
     assert_eq!(
         agg,
-        json!({"_count": {"_all": 2}, "_max": {"views": 10}, "_sum": {"views": 17}})
+        json!({"_count": 2, "_max": {"views": 10}, "_sum": {"views": 17}})
     );
     let groups = db.ok(
         alice(),
@@ -151,6 +151,77 @@ fn reads_see_only_readable_rows() {
             json!({"published": true, "_count": {"_all": 2}})
         ]
     );
+}
+
+#[test]
+fn group_by_having_order_and_pages() {
+    let db = seeded();
+    let group_by = |args: Json| db.ok(alice(), "Post", "groupBy", args);
+    // alice reads posts 1 (published, 10 views), 2 (draft, 3) and 3 (published, 7)
+    assert_eq!(
+        group_by(json!({
+            "by": "published",
+            "_count": true,
+            "_sum": {"views": true},
+            "_avg": {"views": true},
+            "orderBy": {"_sum": {"views": "desc"}}
+        })),
+        json!([
+            {"published": true, "_count": 2, "_sum": {"views": 17}, "_avg": {"views": 8.5}},
+            {"published": false, "_count": 1, "_sum": {"views": 3}, "_avg": {"views": 3}}
+        ])
+    );
+    let published = |args: Json| -> Vec<Json> {
+        group_by(args)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["published"].clone())
+            .collect()
+    };
+    let by = json!("published");
+    assert_eq!(
+        published(json!({"by": by, "having": {"views": {"_sum": {"gt": 5}}}})),
+        [json!(true)]
+    );
+    assert_eq!(
+        published(json!({"by": by, "having": {"published": false}})),
+        [json!(false)]
+    );
+    assert_eq!(
+        published(json!({"by": by, "having": {"OR": [
+            {"views": {"_max": {"gte": 10}}},
+            {"views": {"_min": {"lt": 4}}}
+        ]}, "orderBy": {"published": "asc"}})),
+        [json!(false), json!(true)]
+    );
+    assert_eq!(
+        published(json!({"by": by, "having": {"NOT": {"views": {"_count": 2}}}})),
+        [json!(false)]
+    );
+    assert_eq!(
+        published(json!({"by": by, "orderBy": {"_count": {"id": "asc"}}, "take": 1})),
+        [json!(false)]
+    );
+    assert_eq!(
+        published(json!({"by": by, "orderBy": {"published": "asc"}, "skip": 1})),
+        [json!(true)]
+    );
+    assert_eq!(
+        published(json!({"by": by, "orderBy": {"published": "asc"}, "take": -1})),
+        [json!(true)]
+    );
+    // a field outside `by` only through aggregates, as ZenStack validates
+    for args in [
+        json!({"by": by, "having": {"views": {"gt": 1}}}),
+        json!({"by": by, "orderBy": {"views": "asc"}}),
+        json!({"by": by, "select": {"views": true}}),
+    ] {
+        assert_eq!(
+            reason(db.run(alice(), "Post", "groupBy", args)),
+            "invalid-input"
+        );
+    }
 }
 
 #[test]
