@@ -550,3 +550,42 @@ fn nested_relation_updates_and_many_to_many() {
         json!([{"id": 7, "body": "edited", "postId": 1}])
     );
 }
+
+#[test]
+fn create_many_skips_duplicates_only_when_asked() {
+    let db = seeded();
+    let tags =
+        json!([{"id": 1, "name": "rust"}, {"id": 2, "name": "rust"}, {"id": 3, "name": "sql"}]);
+    let r = db.run(None, "Tag", "createMany", json!({"data": tags}));
+    assert_eq!(reason(r), "db-query-error");
+    assert_eq!(db.raw_count("Tag"), 0, "the failed createMany left nothing");
+    let r = db.ok(
+        None,
+        "Tag",
+        "createManyAndReturn",
+        json!({"data": tags, "skipDuplicates": true}),
+    );
+    assert_eq!(
+        r,
+        json!([{"id": 1, "name": "rust"}, {"id": 3, "name": "sql"}])
+    );
+    // nested, under the parent's key
+    db.ok(
+        alice(),
+        "Post",
+        "update",
+        json!({"where": {"id": 1}, "data": {"comments": {"createMany": {
+            "data": [{"id": 1, "body": "a"}, {"id": 1, "body": "b"}, {"id": 2, "body": "c"}],
+            "skipDuplicates": true
+        }}}}),
+    );
+    assert_eq!(db.raw_count("Comment"), 2);
+    // the create rule still applies to every row, skipped or not
+    let r = db.run(
+        bob(),
+        "Post",
+        "createMany",
+        json!({"data": [{"id": 1, "title": "x", "authorId": 1}], "skipDuplicates": true}),
+    );
+    assert_eq!(reason(r), "rejected-by-policy/no-access");
+}

@@ -38,38 +38,30 @@ impl<'a> Client<'a> {
             &["data", "skipDuplicates"]
         };
         only_keys(name, args, allowed)?;
-        if args
-            .get("skipDuplicates")
-            .is_some_and(|v| v == &Json::Bool(true))
-        {
-            return Err(Error::not_supported(
-                Some(name),
-                "`skipDuplicates` is not supported yet",
-            ));
-        }
+        let skip_duplicates = skip_duplicates(name, args)?;
         let rows: Vec<&Json> = match data_arg(name, args)? {
             Json::Array(items) => items.iter().collect(),
             one => vec![one],
         };
         let ids = self.atomically(|| {
-            rows.iter()
-                .map(|row| {
-                    if let Json::Object(o) = row {
-                        if o.keys().any(|k| {
-                            self.schema()
-                                .model(model)
-                                .field_by_name(k)
-                                .is_some_and(|(_, f)| f.is_relation())
-                        }) {
-                            return Err(Error::invalid_input(
-                                Some(name),
-                                "`createMany` data cannot hold relations",
-                            ));
-                        }
+            let mut ids = Vec::with_capacity(rows.len());
+            for row in &rows {
+                if let Json::Object(o) = row {
+                    if o.keys().any(|k| {
+                        self.schema()
+                            .model(model)
+                            .field_by_name(k)
+                            .is_some_and(|(_, f)| f.is_relation())
+                    }) {
+                        return Err(Error::invalid_input(
+                            Some(name),
+                            "`createMany` data cannot hold relations",
+                        ));
                     }
-                    self.create_row(model, row, &[])
-                })
-                .collect::<Result<Vec<RowId>>>()
+                }
+                ids.extend(self.insert_row(model, row, &[], skip_duplicates)?);
+            }
+            Ok(ids)
         })?;
         if and_return {
             // unreadable rows stay created and are left out (P-97)
@@ -88,6 +80,20 @@ impl<'a> Client<'a> {
         data: &Json,
         fixed: &[(FieldId, Value)],
     ) -> Result<RowId> {
+        self.insert_row(model, data, fixed, false)?
+            .ok_or_else(|| Error::not_found(self.model_name(model)))
+    }
+
+    /// [`Self::create_row`]; with `skip_duplicates` a row that would break
+    /// a unique constraint is left out (`None`), as `createMany`'s
+    /// `skipDuplicates` asks. The create rule is still checked first.
+    pub(crate) fn insert_row(
+        &self,
+        model: ModelId,
+        data: &Json,
+        fixed: &[(FieldId, Value)],
+        skip_duplicates: bool,
+    ) -> Result<Option<RowId>> {
         let split = self.split(model, data)?;
         let mut scalars = split.scalars;
         // Owned to-one relations come first: they give foreign-key values
@@ -123,11 +129,13 @@ impl<'a> Client<'a> {
             }
         }
         self.check_create(model, &values)?;
-        let id = self.insert(model, &values)?;
+        let Some(id) = self.insert(model, &values, skip_duplicates)? else {
+            return Ok(None);
+        };
         for (relation, ops) in later {
             self.nested_for_parent(relation, &id, ops, false)?;
         }
-        Ok(id)
+        Ok(Some(id))
     }
 
     /// The pre-create check (P-90): the create rule evaluated on the
@@ -174,8 +182,14 @@ impl<'a> Client<'a> {
         }
     }
 
-    /// `INSERT … RETURNING <ids>`.
-    fn insert(&self, model: ModelId, values: &[(FieldId, Value)]) -> Result<RowId> {
+    /// `INSERT … RETURNING <ids>`; `None` when `skip_duplicates` skipped
+    /// the row.
+    fn insert(
+        &self,
+        model: ModelId,
+        values: &[(FieldId, Value)],
+        skip_duplicates: bool,
+    ) -> Result<Option<RowId>> {
         let d = self.dialect();
         let ids = id_fields(self.schema(), model);
         let mut sql = Sql::default();
@@ -200,6 +214,9 @@ impl<'a> Client<'a> {
             }
             sql.push(")");
         }
+        if skip_duplicates {
+            sql.push(" ON CONFLICT DO NOTHING");
+        }
         sql.push(" RETURNING ");
         for (i, f) in ids.iter().enumerate() {
             if i > 0 {
@@ -210,7 +227,22 @@ impl<'a> Client<'a> {
         if ids.is_empty() {
             sql.push("1");
         }
-        let row = self.query(&sql)?.into_iter().next().unwrap_or_default();
-        Ok(ids.into_iter().zip(row).collect())
+        Ok(self
+            .query(&sql)?
+            .into_iter()
+            .next()
+            .map(|row| ids.into_iter().zip(row).collect()))
+    }
+}
+
+/// `skipDuplicates` of a `createMany`: absent, `true` or `false`.
+pub(crate) fn skip_duplicates(model: &str, args: &Map<String, Json>) -> Result<bool> {
+    match args.get("skipDuplicates") {
+        None | Some(Json::Null) => Ok(false),
+        Some(Json::Bool(b)) => Ok(*b),
+        Some(other) => Err(Error::invalid_input(
+            Some(model),
+            format!("`skipDuplicates` must be a boolean, got `{other}`"),
+        )),
     }
 }

@@ -3,6 +3,7 @@
 //! the child, a join-table row needs both ends updatable.
 
 use super::RowId;
+use crate::args::only_keys;
 use crate::engine::Client;
 use crate::error::{Error, PolicyReason, Result};
 use serde_json::{Map, Value as Json};
@@ -235,11 +236,19 @@ impl<'a> Client<'a> {
                     }
                 }
                 "createMany" if !m2m => {
-                    let rows = arg.get("data").ok_or_else(|| {
+                    let Json::Object(many) = arg else {
+                        return Err(Error::invalid_input(
+                            Some(model),
+                            "`createMany` needs `data`",
+                        ));
+                    };
+                    only_keys(model, many, &["data", "skipDuplicates"])?;
+                    let rows = many.get("data").ok_or_else(|| {
                         Error::invalid_input(Some(model), "`createMany` needs `data`")
                     })?;
+                    let skip = super::create::skip_duplicates(model, many)?;
                     for data in each(rows) {
-                        self.create_row(child, data, &fixed)?;
+                        self.insert_row(child, data, &fixed, skip)?;
                     }
                 }
                 "connect" => {
