@@ -589,3 +589,70 @@ fn create_many_skips_duplicates_only_when_asked() {
     );
     assert_eq!(reason(r), "rejected-by-policy/no-access");
 }
+
+const CARDS: &str = r#"
+datasource db { provider = 'sqlite' }
+model Person {
+  id     Int    @id
+  card   Card?  @relation(fields: [cardId], references: [id])
+  cardId Int?   @unique
+  @@allow('all', true)
+}
+model Card {
+  id     Int     @id @default(autoincrement())
+  number String
+  locked Boolean @default(false)
+  person Person?
+  @@allow('create,read', true)
+  @@allow('update,delete', !locked)
+}
+"#;
+
+#[test]
+fn nested_upsert_and_delete_of_an_owned_to_one() {
+    let db = Db::new(CARDS);
+    db.ok(None, "Person", "create", json!({"data": {"id": 1}}));
+    let card = |op: Json| {
+        db.run(
+            None,
+            "Person",
+            "update",
+            json!({"where": {"id": 1}, "data": {"card": op}, "include": {"card": true}}),
+        )
+    };
+    let number = |r: Result<Json, zgen_runtime::Error>| r.unwrap()["card"]["number"].clone();
+    let upsert = json!({"upsert": {"create": {"number": "A"}, "update": {"number": "B"}}});
+    assert_eq!(
+        number(card(upsert.clone())),
+        json!("A"),
+        "created and linked"
+    );
+    assert_eq!(
+        number(card(upsert.clone())),
+        json!("B"),
+        "the linked card updated"
+    );
+    assert_eq!(
+        reason(card(json!({"delete": {"number": "A"}}))),
+        "not-found",
+        "a filter the linked card fails"
+    );
+    let deleted = card(json!({"delete": true})).unwrap();
+    assert_eq!(
+        (deleted["cardId"].clone(), deleted["card"].clone()),
+        (Json::Null, Json::Null)
+    );
+    assert_eq!(db.raw_count("Card"), 0);
+    // a card the update and delete rules refuse is not-found, and nothing changes
+    card(upsert.clone()).unwrap();
+    db.raw("UPDATE \"Card\" SET \"locked\" = 1");
+    for op in [
+        upsert,
+        json!({"update": {"number": "C"}}),
+        json!({"delete": true}),
+    ] {
+        assert_eq!(reason(card(op)), "not-found");
+    }
+    assert_eq!(number(card(json!({}))), json!("A"));
+    assert_eq!(db.raw_count("Card"), 1);
+}

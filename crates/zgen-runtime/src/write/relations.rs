@@ -152,22 +152,73 @@ impl<'a> Client<'a> {
         let target = field.related_model().unwrap_or(relation.model);
         let mut keys = Vec::new();
         for (op, arg) in ops_object(model, &field.name, ops)? {
-            if op == "update" {
-                let data = arg.get("data").unwrap_or(arg);
-                let current = self.linked_owned(relation, parent)?;
-                let policy = self.policy(target, Operation::Update)?;
-                let Some(id) =
-                    current.filter(|id| self.holds(target, id, &policy).unwrap_or(false))
-                else {
-                    return Err(Error::not_found(self.model_name(target)));
-                };
-                self.update_row(target, &id, data)?;
-                continue;
+            match op.as_str() {
+                "update" => {
+                    let data = arg.get("data").unwrap_or(arg);
+                    let id = self.owned_under(relation, parent, Operation::Update, None)?;
+                    self.update_row(target, &id, data)?;
+                }
+                "upsert" => {
+                    let (Some(create), Some(update)) = (arg.get("create"), arg.get("update"))
+                    else {
+                        return Err(Error::invalid_input(
+                            Some(model),
+                            "`upsert` needs `create` and `update`",
+                        ));
+                    };
+                    if self.linked_owned(relation, parent)?.is_some() {
+                        let id = self.owned_under(relation, parent, Operation::Update, None)?;
+                        self.update_row(target, &id, update)?;
+                    } else {
+                        let id = self.create_row(target, create, &[])?;
+                        keys = self.foreign_keys(relation, Some(&id))?;
+                    }
+                }
+                // the parent's key follows the database's referential action
+                "delete" => {
+                    let filter = match arg {
+                        Json::Bool(true) => None,
+                        Json::Object(_) => Some(arg),
+                        _ => {
+                            return Err(Error::invalid_input(
+                                Some(model),
+                                format!("invalid `delete` argument `{arg}`"),
+                            ))
+                        }
+                    };
+                    let id = self.owned_under(relation, parent, Operation::Delete, filter)?;
+                    self.delete_by_id(target, &id)?;
+                }
+                _ => {
+                    let t = self.owned_target(relation, op, arg)?;
+                    keys = self.foreign_keys(relation, t.as_ref())?;
+                }
             }
-            let t = self.owned_target(relation, op, arg)?;
-            keys = self.foreign_keys(relation, t.as_ref())?;
         }
         Ok(keys)
+    }
+
+    /// The row an owned to-one relation of `parent` points at, if `op`'s
+    /// rule allows it and it matches `filter`; otherwise `not-found`, as
+    /// for a top-level write.
+    fn owned_under(
+        &self,
+        relation: FieldId,
+        parent: &RowId,
+        op: Operation,
+        filter: Option<&Json>,
+    ) -> Result<RowId> {
+        let target = self
+            .schema()
+            .field(relation)
+            .related_model()
+            .unwrap_or(relation.model);
+        let not_found = || Error::not_found(self.model_name(target));
+        let current = self.linked_owned(relation, parent)?.ok_or_else(not_found)?;
+        let condition = Pred::And(vec![self.policy(target, op)?, self.id_condition(&current)]);
+        self.target_ids(target, filter, condition, Some(1))?
+            .pop()
+            .ok_or_else(not_found)
     }
 
     /// The row an owned to-one relation of `parent` points at.
