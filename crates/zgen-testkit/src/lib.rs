@@ -25,6 +25,20 @@ pub fn corpus_dir() -> Option<PathBuf> {
     }
 }
 
+/// The text of `../shared/spec/<name>`, or `None` with a printed notice.
+pub fn spec_text(name: &str) -> Option<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/spec")
+        .join(name);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(_) => {
+            println!("notice: spec not found at {}; skipping", path.display());
+            None
+        }
+    }
+}
+
 /// Every `.zmodel` file below `dir`, sorted.
 pub fn zmodel_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
