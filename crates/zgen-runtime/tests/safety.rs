@@ -14,6 +14,7 @@ model Note {
   id    Int    @id
   text  String
   data  Json?
+  blob  Bytes?
   kind  Kind   @default(PLAIN)
   tasks Task[]
   @@allow('all', true)
@@ -135,6 +136,36 @@ fn hostile_strings_round_trip_verbatim_in_every_position() {
         json!({"data": {"id": 999, "text": "t", "kind": "'; DROP"}}),
     );
     assert_eq!(reason(r), "invalid-input");
+}
+
+/// Bytes are the one place non-UTF-8 data goes in: every byte value, the
+/// invalid UTF-8 sequences among them, survives a round trip and a filter.
+#[test]
+fn non_utf8_bytes_round_trip_verbatim() {
+    let db = Db::new(SCHEMA);
+    let all: Vec<u8> = (0..=255).rev().collect();
+    let invalid = vec![0xC3, 0x28, 0xFF, 0x00, 0xED, 0xA0, 0x80];
+    for (id, bytes) in [(1, &all), (2, &invalid)] {
+        let created = db.ok(
+            None,
+            "Note",
+            "create",
+            json!({"data": {"id": id, "text": "b", "blob": bytes}}),
+        );
+        assert_eq!(created["blob"], json!(bytes));
+        let found = db.ok(
+            None,
+            "Note",
+            "findMany",
+            json!({"where": {"blob": bytes}, "select": {"id": true}}),
+        );
+        assert_eq!(found, json!([{"id": id}]));
+    }
+    let stored: Vec<u8> = db
+        .conn
+        .query_row("SELECT blob FROM Note WHERE id = 2", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, invalid);
 }
 
 /// Every row of every table, in a stable order.
