@@ -160,6 +160,16 @@ impl Sql {
     pub fn ident(&mut self, dialect: &dyn Dialect, name: &str) {
         dialect.quote(name, &mut self.text);
     }
+
+    /// An integer the engine computed (a `LIMIT` or `OFFSET`), written as a
+    /// literal: SQLite re-prepares a cached statement on every use when its
+    /// plan depends on a bound value, as it does for a bound `LIMIT`. Never
+    /// for values from the user's data; those are always parameters.
+    pub fn int(&mut self, n: i64) {
+        use std::fmt::Write;
+        // Writing to a String cannot fail.
+        let _ = write!(self.text, "{n}");
+    }
 }
 
 /// Writes a bound predicate about rows aliased `this_alias`.

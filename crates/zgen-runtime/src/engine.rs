@@ -181,20 +181,27 @@ impl<'a> Client<'a> {
     /// Runs `f` inside a savepoint: everything or nothing (P-4). Works
     /// inside a transaction the caller opened, too.
     pub(crate) fn atomically<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
-        self.conn.execute_batch("SAVEPOINT zgen_op")?;
+        self.control("SAVEPOINT zgen_op")?;
         match f() {
             Ok(v) => {
-                self.conn.execute_batch("RELEASE zgen_op")?;
+                self.control("RELEASE zgen_op")?;
                 Ok(v)
             }
             Err(e) => {
                 // The original error matters more than a failed rollback.
                 let _ = self
-                    .conn
-                    .execute_batch("ROLLBACK TO zgen_op; RELEASE zgen_op");
+                    .control("ROLLBACK TO zgen_op")
+                    .and_then(|()| self.control("RELEASE zgen_op"));
                 Err(e)
             }
         }
+    }
+
+    /// A transaction-control statement, prepared once per connection
+    /// (`execute_batch` would parse it on every operation).
+    fn control(&self, sql: &str) -> Result<()> {
+        self.conn.prepare_cached(sql)?.execute([])?;
+        Ok(())
     }
 
     /// Runs a statement and returns its rows as IR values.

@@ -228,9 +228,9 @@ impl<'a> Client<'a> {
             return;
         }
         sql.push(" LIMIT ");
-        sql.param(self.dialect(), Value::Int(take.unwrap_or(-1)));
+        sql.int(take.unwrap_or(-1));
         sql.push(" OFFSET ");
-        sql.param(self.dialect(), Value::Int(skip.unwrap_or(0).max(0)));
+        sql.int(skip.unwrap_or(0).max(0));
     }
 
     /// The `(relation, scope, condition)` of a `_count` column.

@@ -131,6 +131,19 @@ pub(crate) fn normalize_datetime(s: &str) -> Option<String> {
     Some(utc.to_rfc3339_opts(SecondsFormat::Millis, true))
 }
 
+/// Whether `s` is already `YYYY-MM-DDTHH:MM:SS.sssZ` (digits in place),
+/// as the engine stores every DateTime it writes: such values are returned
+/// without parsing. A shape check only, so it serves output, never input.
+fn is_canonical_datetime(s: &str) -> bool {
+    const SHAPE: &[u8; 24] = b"dddd-dd-ddTdd:dd:dd.dddZ";
+    let b = s.as_bytes();
+    b.len() == SHAPE.len()
+        && b.iter().zip(SHAPE).all(|(c, want)| match want {
+            b'd' => c.is_ascii_digit(),
+            _ => c == want,
+        })
+}
+
 /// A policy/IR value as a rusqlite parameter (Booleans as 0/1, C-5).
 pub(crate) fn to_sql(v: &Value) -> SqlValue {
     match v {
@@ -168,7 +181,11 @@ pub(crate) fn to_json(schema: &Schema, field: &Field, v: &Value) -> Json {
             .map(|t| Json::String(t.to_rfc3339_opts(SecondsFormat::Millis, true)))
             .unwrap_or(Json::Null),
         (Some(Stored::Scalar(Scalar::DateTime)), Value::Text(t)) => {
-            Json::String(normalize_datetime(t).unwrap_or_else(|| t.clone()))
+            if is_canonical_datetime(t) {
+                Json::String(t.clone())
+            } else {
+                Json::String(normalize_datetime(t).unwrap_or_else(|| t.clone()))
+            }
         }
         (Some(Stored::Scalar(Scalar::Decimal)), Value::Int(i)) => Json::String(i.to_string()),
         (Some(Stored::Scalar(Scalar::Decimal)), Value::Float(f)) => Json::String(f.to_string()),

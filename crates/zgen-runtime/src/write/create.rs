@@ -148,6 +148,18 @@ impl<'a> Client<'a> {
             Pred::False | Pred::Unknown => return Err(Error::no_access(self.model_name(model))),
             _ => {}
         }
+        // A rule about the row's own fields is decided here, without a query.
+        let value_of = |field| {
+            values
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map_or(Value::Null, |(_, v)| v.clone())
+        };
+        match zgen_policy::bind_row(&policy, &value_of) {
+            Pred::True => return Ok(()),
+            Pred::False | Pred::Unknown => return Err(Error::no_access(self.model_name(model))),
+            _ => {}
+        }
         let d = self.dialect();
         let mut sql = Sql::default();
         sql.push("SELECT ");
@@ -159,11 +171,7 @@ impl<'a> Client<'a> {
             if i > 0 {
                 sql.push(", ");
             }
-            let value = values
-                .iter()
-                .find(|(f, _)| f == field)
-                .map_or(Value::Null, |(_, v)| v.clone());
-            sql.param(d, value);
+            sql.param(d, value_of(*field));
             sql.push(" AS ");
             sql.ident(d, self.schema().field(*field).db_name());
         }

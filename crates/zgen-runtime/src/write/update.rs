@@ -130,19 +130,28 @@ impl<'a> Client<'a> {
             let mut assignments = self.assignments(model, &scalars)?;
             assignments.extend(keys);
             self.check_field_updates(model, id, &assignments)?;
-            let columns = self.columns(model);
-            let before = self
-                .select_columns(model, None, self.id_condition(id), &columns, Some(1))?
-                .into_iter()
-                .next()
-                .unwrap_or_default();
+            let post_rule = self.policy(model, Operation::PostUpdate)?;
+            // the pre-update row matters only to a post-update rule
+            let columns = if post_rule == Pred::True {
+                Vec::new()
+            } else {
+                self.columns(model)
+            };
+            let before = if columns.is_empty() {
+                Vec::new()
+            } else {
+                self.select_columns(model, None, self.id_condition(id), &columns, Some(1))?
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default()
+            };
             self.set_columns(model, id, &assignments)?;
             for (field, value) in &mut new_id {
                 if let Some((_, v)) = assignments.iter().find(|(f, _)| f == field) {
                     *value = v.clone();
                 }
             }
-            self.check_post_update(model, id, &new_id, &columns, &before)?;
+            self.check_post_update(model, id, &new_id, post_rule, &columns, &before)?;
         }
         for (relation, ops) in later {
             self.nested_for_parent(relation, &new_id, ops, true)?;
@@ -246,11 +255,11 @@ impl<'a> Client<'a> {
         model: ModelId,
         old_id: &RowId,
         new_id: &RowId,
+        rule: Pred,
         columns: &[FieldId],
         before: &[Value],
     ) -> Result<()> {
         let name = self.model_name(model);
-        let rule = self.policy(model, Operation::PostUpdate)?;
         if rule == Pred::True {
             return Ok(());
         }
