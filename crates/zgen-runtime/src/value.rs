@@ -163,45 +163,53 @@ pub(crate) fn from_sql(stored: Option<Stored>, v: ValueRef<'_>) -> Value {
         (Some(Stored::Scalar(Scalar::Boolean)), ValueRef::Integer(i)) => Value::Bool(i != 0),
         (_, ValueRef::Integer(i)) => Value::Int(i),
         (_, ValueRef::Real(f)) => Value::Float(f),
-        (_, ValueRef::Text(t)) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        (_, ValueRef::Text(t)) => Value::Text(match std::str::from_utf8(t) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(t).into_owned(),
+        }),
         (_, ValueRef::Blob(b)) => Value::Bytes(b.to_vec()),
     }
 }
 
 /// A stored value as the JSON a client receives for `field`.
 pub(crate) fn to_json(schema: &Schema, field: &Field, v: &Value) -> Json {
+    into_json(schema, field, v.clone())
+}
+
+/// [`to_json`], taking the value so that text moves instead of copying.
+pub(crate) fn into_json(schema: &Schema, field: &Field, v: Value) -> Json {
     let stored = Stored::of(field);
     match (stored, v) {
         (_, Value::Null) => Json::Null,
-        (Some(Stored::Scalar(Scalar::Boolean)), Value::Int(i)) => Json::Bool(*i != 0),
-        (_, Value::Bool(b)) => Json::Bool(*b),
+        (Some(Stored::Scalar(Scalar::Boolean)), Value::Int(i)) => Json::Bool(i != 0),
+        (_, Value::Bool(b)) => Json::Bool(b),
         (Some(Stored::Scalar(Scalar::DateTime)), Value::Int(ms)) => Utc
-            .timestamp_millis_opt(*ms)
+            .timestamp_millis_opt(ms)
             .single()
             .map(|t| Json::String(t.to_rfc3339_opts(SecondsFormat::Millis, true)))
             .unwrap_or(Json::Null),
         (Some(Stored::Scalar(Scalar::DateTime)), Value::Text(t)) => {
-            if is_canonical_datetime(t) {
-                Json::String(t.clone())
+            if is_canonical_datetime(&t) {
+                Json::String(t)
             } else {
-                Json::String(normalize_datetime(t).unwrap_or_else(|| t.clone()))
+                Json::String(normalize_datetime(&t).unwrap_or(t))
             }
         }
         (Some(Stored::Scalar(Scalar::Decimal)), Value::Int(i)) => Json::String(i.to_string()),
         (Some(Stored::Scalar(Scalar::Decimal)), Value::Float(f)) => Json::String(f.to_string()),
         (Some(Stored::Scalar(Scalar::Json) | Stored::TypedJson), Value::Text(t)) => {
-            serde_json::from_str(t).unwrap_or_else(|_| Json::String(t.clone()))
+            serde_json::from_str(&t).unwrap_or(Json::String(t))
         }
         (Some(Stored::Enum(e)), Value::Text(t)) => Json::String(
             schema.enums[e.index()]
                 .values
                 .iter()
                 .find(|v| v.db_name() == t)
-                .map_or_else(|| t.clone(), |v| v.name.clone()),
+                .map_or(t, |v| v.name.clone()),
         ),
-        (_, Value::Int(i)) => Json::from(*i),
-        (_, Value::Float(f)) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
-        (_, Value::Text(t)) => Json::String(t.clone()),
-        (_, Value::Bytes(b)) => Json::Array(b.iter().map(|x| Json::from(*x)).collect()),
+        (_, Value::Int(i)) => Json::from(i),
+        (_, Value::Float(f)) => serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number),
+        (_, Value::Text(t)) => Json::String(t),
+        (_, Value::Bytes(b)) => Json::Array(b.into_iter().map(Json::from).collect()),
     }
 }

@@ -133,7 +133,7 @@ impl<'a> Client<'a> {
             let post_rule = self.policy(model, Operation::PostUpdate)?;
             // the pre-update row matters only to a post-update rule
             let columns = if post_rule == Pred::True {
-                Vec::new()
+                &[][..]
             } else {
                 self.columns(model)
             };
