@@ -140,7 +140,7 @@ impl<'a> Client<'a> {
             let before = if columns.is_empty() {
                 Vec::new()
             } else {
-                self.select_columns(model, None, self.id_condition(id), &columns, Some(1))?
+                self.select_columns(model, None, self.id_condition(id), columns, Some(1))?
                     .into_iter()
                     .next()
                     .unwrap_or_default()
@@ -151,7 +151,7 @@ impl<'a> Client<'a> {
                     *value = v.clone();
                 }
             }
-            self.check_post_update(model, id, &new_id, post_rule, &columns, &before)?;
+            self.check_post_update(model, id, &new_id, post_rule, columns, &before)?;
         }
         for (relation, ops) in later {
             self.nested_for_parent(relation, &new_id, ops, true)?;
