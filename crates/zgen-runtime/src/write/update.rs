@@ -26,8 +26,15 @@ impl<'a> Client<'a> {
         let data = data_arg(name, args)?;
         let result = self.result_args(model, args)?;
         let id = self.atomically(|| {
-            let policy = self.policy(model, Operation::Update)?;
-            // a row the rule does not allow "does not exist" (P-110)
+            // a row the rule does not allow "does not exist" (P-110); data
+            // that leaves the row's own columns alone issues no UPDATE, so
+            // the row only needs to be readable (P-111a)
+            let op = if self.changes_columns(model, data)? {
+                Operation::Update
+            } else {
+                Operation::Read
+            };
+            let policy = self.policy(model, op)?;
             let id = self
                 .target_ids(model, args.get("where"), policy, Some(1))?
                 .pop()
@@ -99,6 +106,20 @@ impl<'a> Client<'a> {
             }
         })?;
         self.read_back(model, &id, &result)
+    }
+
+    /// Whether `data` sets a column of the row itself: a scalar, or a
+    /// foreign key through an owned relation.
+    fn changes_columns(&self, model: ModelId, data: &Json) -> Result<bool> {
+        let split = self.split(model, data)?;
+        Ok(!split.scalars.is_empty()
+            || split.relations.iter().any(|(relation, _)| {
+                self.schema()
+                    .field(*relation)
+                    .relation
+                    .as_ref()
+                    .is_some_and(|r| r.is_owner())
+            }))
     }
 
     /// Applies `data` to the row `id`, already selected under the update
