@@ -1,0 +1,167 @@
+//! Step-by-step comparison of the two runs, with the scenario markers
+//! applied: an unmarked step must agree; a marked one must still disagree,
+//! so a fixed bug or a vanished difference makes the suite fail until its
+//! marker is removed.
+
+use crate::engine_side::ScenarioRun;
+use crate::normalize::Normalizer;
+use crate::outcome::Outcome;
+use crate::scenario::{Marker, Scenario, ScenarioFile, Step};
+use serde_json::Value as Json;
+
+/// Tally and findings of a whole run.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub scenarios: usize,
+    pub steps: usize,
+    /// Steps where both sides agree.
+    pub matches: usize,
+    /// Marked steps that still disagree: (marker, where, note).
+    pub marked: Vec<(Marker, String, String)>,
+    /// Everything that makes the suite fail.
+    pub failures: Vec<String>,
+}
+
+impl Report {
+    pub fn count(&self, marker: Marker) -> usize {
+        self.marked.iter().filter(|(m, _, _)| *m == marker).count()
+    }
+
+    pub fn summary(&self) -> String {
+        format!(
+            "{} scenarios, {} steps: {} match, {} differences, {} known zgen bugs, {} zenstack bugs, {} failures",
+            self.scenarios,
+            self.steps,
+            self.matches,
+            self.count(Marker::Difference),
+            self.count(Marker::KnownBug),
+            self.count(Marker::ZenstackBug),
+            self.failures.len()
+        )
+    }
+}
+
+/// Whether the two outcomes agree: same kind, and for data the same
+/// normalised value (lists as multisets unless the step orders them).
+pub fn same(norm: &Normalizer, step: &Step, zenstack: &Outcome, zgen: &Outcome) -> bool {
+    match (zenstack, zgen) {
+        (Outcome::Ok(a), Outcome::Ok(b)) => {
+            let ordered = step.ordered();
+            norm.value(a, ordered) == norm.value(b, ordered)
+        }
+        _ => zenstack.kind() == zgen.kind(),
+    }
+}
+
+impl Report {
+    /// Compares one scenario: `zenstack` is its entry in `run.mjs`'s output.
+    pub fn scenario(
+        &mut self,
+        norm: &Normalizer,
+        file: &ScenarioFile,
+        scenario: &Scenario,
+        zenstack: &Json,
+        zgen: Result<ScenarioRun, String>,
+    ) {
+        self.scenarios += 1;
+        let place = format!("{} / {}", file.file, scenario.name);
+        if let Some(err) = zenstack.get("setupError") {
+            self.failures.push(format!(
+                "{place}: zenstack setup failed: {}",
+                err.as_str().unwrap_or("")
+            ));
+            return;
+        }
+        let zgen = match zgen {
+            Ok(run) => run,
+            Err(e) => {
+                self.failures
+                    .push(format!("{place}: zgen setup failed: {e}"));
+                return;
+            }
+        };
+        let empty = Vec::new();
+        let zs_steps = zenstack
+            .get("steps")
+            .and_then(Json::as_array)
+            .unwrap_or(&empty);
+        if zs_steps.len() != scenario.steps.len() {
+            self.failures.push(format!(
+                "{place}: zenstack ran {} of {} steps",
+                zs_steps.len(),
+                scenario.steps.len()
+            ));
+            return;
+        }
+        let mut marked_mismatch = false;
+        for (i, ((step, zs), zg)) in scenario
+            .steps
+            .iter()
+            .zip(zs_steps)
+            .zip(&zgen.steps)
+            .enumerate()
+        {
+            self.steps += 1;
+            let at = format!(
+                "{place} step {} ({} {}.{})",
+                i + 1,
+                auth_label(step),
+                step.model,
+                step.op
+            );
+            let zs = match Outcome::from_zenstack(zs) {
+                Ok(o) => o,
+                Err(e) => {
+                    self.failures.push(format!("{at}: {e}"));
+                    continue;
+                }
+            };
+            let marker = match step.marker() {
+                Ok(m) => m,
+                Err(e) => {
+                    self.failures.push(format!("{at}: {e}"));
+                    continue;
+                }
+            };
+            if let Some(expect) = &step.expect {
+                let zenstack_wrong = matches!(marker, Some((Marker::ZenstackBug, _)));
+                if zs.kind() != *expect && !zenstack_wrong {
+                    self.failures.push(format!(
+                        "{at}: scenario expects `{expect}` but zenstack gave {zs}"
+                    ));
+                }
+            }
+            let agree = same(norm, step, &zs, zg);
+            match (marker, agree) {
+                (None, true) => self.matches += 1,
+                (None, false) => self.failures.push(format!(
+                    "{at}: outcomes differ\n    zenstack: {zs}\n    zgen:     {zg}"
+                )),
+                (Some((m, _)), true) => self.failures.push(format!(
+                    "{at}: marked `{}` but both sides now agree ({zs}); remove the marker",
+                    m.name()
+                )),
+                (Some((m, note)), false) => {
+                    marked_mismatch = true;
+                    self.marked.push((m, at, note.to_string()));
+                }
+            }
+        }
+        let zs_state = zenstack.get("state").cloned().unwrap_or(Json::Null);
+        let same_state = norm.value(&zs_state, false) == norm.value(&zgen.state, false);
+        if !same_state && !marked_mismatch {
+            self.failures.push(format!(
+                "{place}: final database state differs\n    zenstack: {}\n    zgen:     {}",
+                norm.value(&zs_state, false),
+                norm.value(&zgen.state, false)
+            ));
+        }
+    }
+}
+
+fn auth_label(step: &Step) -> String {
+    match &step.auth {
+        None | Some(Json::Null) => "anon".into(),
+        Some(a) => format!("auth {a}"),
+    }
+}
