@@ -147,16 +147,38 @@ impl Report {
                 }
             }
         }
-        let zs_state = zenstack.get("state").cloned().unwrap_or(Json::Null);
-        let same_state = norm.value(&zs_state, false) == norm.value(&zgen.state, false);
-        if !same_state && !marked_mismatch {
+        let zs_state = norm.value(&zenstack.get("state").cloned().unwrap_or(Json::Null), false);
+        let zg_state = norm.value(&zgen.state, false);
+        if zs_state != zg_state && !marked_mismatch {
             self.failures.push(format!(
-                "{place}: final database state differs\n    zenstack: {}\n    zgen:     {}",
-                norm.value(&zs_state, false),
-                norm.value(&zgen.state, false)
+                "{place}: final database state differs{}",
+                state_diff(&zs_state, &zg_state)
             ));
         }
     }
+}
+
+/// The tables whose rows differ, both sides.
+fn state_diff(zenstack: &Json, zgen: &Json) -> String {
+    let empty = serde_json::Map::new();
+    let a = zenstack.as_object().unwrap_or(&empty);
+    let b = zgen.as_object().unwrap_or(&empty);
+    let mut tables: Vec<&String> = a.keys().chain(b.keys()).collect();
+    tables.sort();
+    tables.dedup();
+    let mut out = String::new();
+    for table in tables {
+        let (x, y) = (a.get(table), b.get(table));
+        if x != y {
+            let show = |v: Option<&Json>| v.map_or("(no table)".to_string(), Json::to_string);
+            out.push_str(&format!(
+                "\n    table `{table}`\n      zenstack: {}\n      zgen:     {}",
+                show(x),
+                show(y)
+            ));
+        }
+    }
+    out
 }
 
 fn auth_label(step: &Step) -> String {
