@@ -94,6 +94,9 @@ impl Report {
             return;
         }
         let mut marked_mismatch = false;
+        // Marked steps whose outcomes agree: their bug may show only in
+        // the final state.
+        let mut marked_agreeing: Vec<(Marker, String, String, String)> = Vec::new();
         for (i, ((step, zs), zg)) in scenario
             .steps
             .iter()
@@ -137,10 +140,9 @@ impl Report {
                 (None, false) => self.failures.push(format!(
                     "{at}: outcomes differ\n    zenstack: {zs}\n    zgen:     {zg}"
                 )),
-                (Some((m, _)), true) => self.failures.push(format!(
-                    "{at}: marked `{}` but both sides now agree ({zs}); remove the marker",
-                    m.name()
-                )),
+                (Some((m, note)), true) => {
+                    marked_agreeing.push((m, at, note.to_string(), zs.to_string()))
+                }
                 (Some((m, note)), false) => {
                     marked_mismatch = true;
                     self.marked.push((m, at, note.to_string()));
@@ -149,7 +151,19 @@ impl Report {
         }
         let zs_state = norm.value(&zenstack.get("state").cloned().unwrap_or(Json::Null), false);
         let zg_state = norm.value(&zgen.state, false);
-        if zs_state != zg_state && !marked_mismatch {
+        let state_differs = zs_state != zg_state;
+        for (m, at, note, outcome) in marked_agreeing {
+            if state_differs {
+                self.marked.push((m, format!("{at} (final state)"), note));
+            } else {
+                self.failures.push(format!(
+                    "{at}: marked `{}` but both sides now agree ({outcome}) and so do the final states; remove the marker",
+                    m.name()
+                ));
+            }
+            marked_mismatch = true;
+        }
+        if state_differs && !marked_mismatch {
             self.failures.push(format!(
                 "{place}: final database state differs{}",
                 state_diff(&zs_state, &zg_state)
