@@ -213,6 +213,9 @@ async function runScenario(dir, schemaName, defaultSeed, scenario, index) {
     const schema = await loadSchema(scenario.schema ?? schemaName);
     const file = path.join(dir, `${index}.db`);
     const sqlite = new SQLite(file);
+    // A throwaway file: no fsync per statement.
+    sqlite.pragma('journal_mode = MEMORY');
+    sqlite.pragma('synchronous = OFF');
     try {
         const base = new ZenStackClient(schema, { dialect: new SqliteDialect({ database: sqlite }) });
         await base.$pushSchema();
