@@ -224,3 +224,145 @@ fn auth_label(step: &Step) -> String {
         Some(a) => format!("auth {a}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use serde_json::json;
+
+    /// One scenario of one step, compared against the given ZenStack step
+    /// and state and zgen outcome and state.
+    fn report(step: Json, zs_step: Json, zs_state: Json, zgen: Outcome, zg_state: Json) -> Report {
+        let file: ScenarioFile = serde_json::from_value(json!({
+            "schema": "s", "scenarios": [{"name": "n", "steps": [step]}]
+        }))
+        .unwrap();
+        let zenstack = json!({"name": "n", "steps": [zs_step], "state": zs_state});
+        let run = ScenarioRun {
+            steps: vec![zgen],
+            state: zg_state,
+        };
+        let mut r = Report::default();
+        r.scenario(
+            &Normalizer::new(),
+            &file,
+            &file.scenarios[0],
+            &zenstack,
+            Ok(run),
+        );
+        r
+    }
+
+    fn step(extra: Json) -> Json {
+        let mut s = json!({"model": "M", "op": "findMany"});
+        s.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        s
+    }
+
+    fn not_found() -> Outcome {
+        Outcome::Err {
+            reason: "not-found".into(),
+            sub: None,
+            model: None,
+            message: String::new(),
+        }
+    }
+
+    #[test]
+    fn unordered_rows_match_as_multisets() {
+        let r = report(
+            step(json!({})),
+            json!({"ok": [{"id": 1}, {"id": 2}]}),
+            json!({}),
+            Outcome::Ok(json!([{"id": 2}, {"id": 1}])),
+            json!({}),
+        );
+        assert_eq!((r.matches, r.failures.len()), (1, 0));
+    }
+
+    #[test]
+    fn ordered_rows_must_keep_their_order() {
+        let r = report(
+            step(json!({"args": {"orderBy": {"id": "asc"}}})),
+            json!({"ok": [{"id": 1}, {"id": 2}]}),
+            json!({}),
+            Outcome::Ok(json!([{"id": 2}, {"id": 1}])),
+            json!({}),
+        );
+        assert_eq!(r.failures.len(), 1);
+    }
+
+    #[test]
+    fn a_known_bug_must_still_reproduce() {
+        let marked = step(json!({"known_bug": "x"}));
+        let still = report(
+            marked.clone(),
+            json!({"ok": []}),
+            json!({}),
+            not_found(),
+            json!({}),
+        );
+        assert_eq!(
+            (still.count(Marker::KnownBug), still.failures.len()),
+            (1, 0)
+        );
+        let fixed = report(
+            marked.clone(),
+            json!({"ok": []}),
+            json!({}),
+            Outcome::Ok(json!([])),
+            json!({}),
+        );
+        assert!(
+            fixed.failures[0].contains("remove the marker"),
+            "{:?}",
+            fixed.failures
+        );
+        // Agreeing outcomes but a different final state: still reproduces.
+        let in_state = report(
+            marked,
+            json!({"ok": []}),
+            json!({"T": [{"a": 1}]}),
+            Outcome::Ok(json!([])),
+            json!({"T": []}),
+        );
+        assert_eq!(
+            (in_state.count(Marker::KnownBug), in_state.failures.len()),
+            (1, 0)
+        );
+    }
+
+    #[test]
+    fn an_unmarked_state_difference_fails() {
+        let r = report(
+            step(json!({})),
+            json!({"ok": 1}),
+            json!({"T": [{"a": 1}]}),
+            Outcome::Ok(json!(1)),
+            json!({"T": [{"a": 2}]}),
+        );
+        assert!(r.failures[0].contains("table `T`"), "{:?}", r.failures);
+    }
+
+    #[test]
+    fn expect_is_checked_against_zenstack() {
+        let r = report(
+            step(json!({"expect": "ok"})),
+            json!({"error": {"reason": "not-found"}}),
+            json!({}),
+            not_found(),
+            json!({}),
+        );
+        assert_eq!((r.matches, r.failures.len()), (1, 1));
+    }
+
+    #[test]
+    fn decimals_compare_as_numbers_or_text() {
+        assert!(equivalent(&json!({"a": 12.5}), &json!({"a": "12.5"})));
+        assert!(!equivalent(&json!({"a": 12.5}), &json!({"a": "12.6"})));
+        assert!(!equivalent(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
+    }
+}

@@ -48,8 +48,8 @@ fn scenarios_are_well_formed() {
                 step.marker()
                     .unwrap_or_else(|e| panic!("{} / {}: {e}", file.file, scenario.name));
             }
-            // Loads the schema and seeds a database: typos in table or
-            // column names fail here, without Node.
+            // Loads the schema, seeds a database and runs the steps through
+            // zgen: typos in table or column names fail here, without Node.
             engines
                 .run(file, scenario)
                 .unwrap_or_else(|e| panic!("{} / {}: {e}", file.file, scenario.name));
