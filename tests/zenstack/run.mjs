@@ -11,9 +11,9 @@
 // seed rows inserted with plain SQL (no policies), then the steps through a
 // client with the policy plugin.
 
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
@@ -29,33 +29,38 @@ const filter = process.argv[2] ?? '';
 // ---------------------------------------------------------------------------
 // Schemas: `zen generate` once per schema, again when the .zmodel is newer.
 
+/** Runs `zen generate` for `name` unless its output is current. */
 function generate(name) {
     const source = path.join(here, 'schemas', `${name}.zmodel`);
     const out = path.join(here, 'generated', name);
     const target = path.join(out, 'schema.ts');
     if (existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs) {
-        return target;
+        return Promise.resolve(target);
     }
     const cli = path.join(here, 'node_modules', '@zenstackhq', 'cli', 'bin', 'cli');
-    const result = spawnSync(
-        process.execPath,
-        [cli, 'generate', '--schema', source, '--output', out, '--no-version-check', '--no-tips', '--silent',
-            '--generate-input', 'false'],
-        {
-            cwd: here,
-            encoding: 'utf8',
-            env: {
-                ...process.env,
-                DO_NOT_TRACK: '1',
-                // Node 20 lacks Object.groupBy, which the CLI uses.
-                NODE_OPTIONS: `--require ${path.join(here, 'polyfill.cjs')}`,
-            },
-        },
-    );
-    if (result.status !== 0) {
-        throw new Error(`zen generate ${name} failed:\n${result.stdout}\n${result.stderr}`);
-    }
-    return target;
+    const args = [cli, 'generate', '--schema', source, '--output', out, '--no-version-check', '--no-tips', '--silent',
+        '--generate-input', 'false'];
+    const env = {
+        ...process.env,
+        DO_NOT_TRACK: '1',
+        // Node 20 lacks Object.groupBy, which the CLI uses.
+        NODE_OPTIONS: `--require ${path.join(here, 'polyfill.cjs')}`,
+    };
+    return new Promise((resolve, reject) => {
+        execFile(process.execPath, args, { cwd: here, env }, (error, stdout, stderr) => {
+            if (error) reject(new Error(`zen generate ${name} failed:\n${stdout}\n${stderr}`));
+            else resolve(target);
+        });
+    });
+}
+
+/** Generates every schema in `names`, as many at a time as there are cores. */
+async function generateAll(names) {
+    const queue = [...new Set(names)];
+    const workers = Array.from({ length: Math.max(1, availableParallelism()) }, async () => {
+        while (queue.length > 0) await generate(queue.shift());
+    });
+    await Promise.all(workers);
 }
 
 const jiti = createJiti(import.meta.url);
@@ -63,7 +68,7 @@ const schemas = new Map();
 
 async function loadSchema(name) {
     if (!schemas.has(name)) {
-        const module = await jiti.import(generate(name));
+        const module = await jiti.import(await generate(name));
         schemas.set(name, module.schema);
     }
     return schemas.get(name);
@@ -210,7 +215,7 @@ async function runStep(client, step) {
 }
 
 async function runScenario(dir, schemaName, defaultSeed, scenario, index) {
-    const schema = await loadSchema(scenario.schema ?? schemaName);
+    const schema = await loadSchema(schemaName);
     const file = path.join(dir, `${index}.db`);
     const sqlite = new SQLite(file);
     // A throwaway file: no fsync per statement.
@@ -219,7 +224,7 @@ async function runScenario(dir, schemaName, defaultSeed, scenario, index) {
     try {
         const base = new ZenStackClient(schema, { dialect: new SqliteDialect({ database: sqlite }) });
         await base.$pushSchema();
-        createMissingTables(sqlite, scenario.schema ?? schemaName);
+        createMissingTables(sqlite, schemaName);
         seed(sqlite, scenario.seed ?? defaultSeed);
         const client = base.$use(new PolicyPlugin());
         const steps = [];
@@ -238,11 +243,12 @@ async function main() {
     const files = readdirSync(path.join(here, 'scenarios'))
         .filter((f) => f.endsWith('.json') && f.includes(filter))
         .sort();
+    const specs = files.map((name) => [name, JSON.parse(readFileSync(path.join(here, 'scenarios', name), 'utf8'))]);
+    await generateAll(specs.map(([, spec]) => spec.schema));
     const out = { zenstack: '3.9.4', files: [] };
     let count = 0;
     try {
-        for (const name of files) {
-            const spec = JSON.parse(readFileSync(path.join(here, 'scenarios', name), 'utf8'));
+        for (const [name, spec] of specs) {
             const scenarios = [];
             for (const scenario of spec.scenarios) {
                 scenarios.push(await runScenario(dir, spec.schema, spec.seed, scenario, count++));
