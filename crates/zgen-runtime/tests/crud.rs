@@ -557,7 +557,12 @@ fn nested_relation_updates_and_many_to_many() {
 #[test]
 fn relation_only_updates_need_a_readable_parent() {
     let db = seeded();
-    db.ok(None, "Tag", "create", json!({"data": {"id": 1, "name": "rust"}}));
+    db.ok(
+        None,
+        "Tag",
+        "create",
+        json!({"data": {"id": 1, "name": "rust"}}),
+    );
     // post 3 is published (bob reads it) and alice's (bob cannot update it)
     let r = db.run(
         bob(),
@@ -572,7 +577,11 @@ fn relation_only_updates_need_a_readable_parent() {
         "update",
         json!({"where": {"id": 3}, "data": {"tags": {"connect": {"id": 1}}}}),
     );
-    assert_eq!(reason(r), NO_ACCESS, "the join row needs both ends updatable");
+    assert_eq!(
+        reason(r),
+        NO_ACCESS,
+        "the join row needs both ends updatable"
+    );
     let p = db.ok(
         bob(),
         "Post",
@@ -600,10 +609,20 @@ fn relation_only_updates_need_a_readable_parent() {
 #[test]
 fn create_data_is_checked_before_the_rules() {
     let db = seeded();
-    let r = db.run(alice(), "Post", "create", json!({"data": {"id": 9, "authorId": 1}}));
+    let r = db.run(
+        alice(),
+        "Post",
+        "create",
+        json!({"data": {"id": 9, "authorId": 1}}),
+    );
     assert_eq!(reason(r), "invalid-input");
     // bob may not create alice's post, but the input is wrong first
-    let r = db.run(bob(), "Post", "create", json!({"data": {"id": 9, "authorId": 1}}));
+    let r = db.run(
+        bob(),
+        "Post",
+        "create",
+        json!({"data": {"id": 9, "authorId": 1}}),
+    );
     assert_eq!(reason(r), "invalid-input");
     let r = db.run(
         alice(),

@@ -175,7 +175,10 @@ impl<'a> Client<'a> {
         match missing {
             Some(f) => Err(Error::invalid_input(
                 Some(self.model_name(model)),
-                format!("missing value for required field `{}`", self.schema().field(*f).name),
+                format!(
+                    "missing value for required field `{}`",
+                    self.schema().field(*f).name
+                ),
             )),
             None => Ok(()),
         }
