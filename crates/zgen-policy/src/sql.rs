@@ -146,10 +146,21 @@ impl Dialect for Sqlite {
 }
 
 /// SQL text with its parameters, in placeholder order.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Sql {
     pub text: String,
     pub params: Vec<Value>,
+}
+
+impl Default for Sql {
+    /// Room for a typical statement, so that writing one does not
+    /// reallocate as it grows.
+    fn default() -> Self {
+        Sql {
+            text: String::with_capacity(512),
+            params: Vec::with_capacity(8),
+        }
+    }
 }
 
 impl Sql {
