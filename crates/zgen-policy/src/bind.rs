@@ -6,7 +6,7 @@
 
 use crate::ir::{AuthRoot, CmpOp, Pred, Quantifier, Val, Value};
 use serde_json::Value as Json;
-use zgen_sema::Scalar;
+use zgen_sema::{FieldId, Scalar};
 
 /// The auth value of a request: `None` is anonymous.
 pub type Auth<'a> = Option<&'a Json>;
@@ -16,6 +16,20 @@ pub fn bind(pred: &Pred, auth: Auth<'_>) -> Pred {
     Binder {
         auth,
         elements: Vec::new(),
+        row: None,
+    }
+    .pred(pred)
+}
+
+/// Replaces the columns of the rule's own row (scope 0, no hops) by the
+/// values `row` gives and folds: a rule about the row's own fields then
+/// becomes `True`, `False` or `Unknown` without a query. Terms that need
+/// other rows stay as they are. `pred` must be bound already.
+pub fn bind_row(pred: &Pred, row: &dyn Fn(FieldId) -> Value) -> Pred {
+    Binder {
+        auth: None,
+        elements: Vec::new(),
+        row: Some(row),
     }
     .pred(pred)
 }
@@ -24,6 +38,8 @@ struct Binder<'a> {
     auth: Auth<'a>,
     /// The current element of each enclosing auth collection predicate.
     elements: Vec<&'a Json>,
+    /// The values of the rule's own row, when they are known.
+    row: Option<&'a dyn Fn(FieldId) -> Value>,
 }
 
 impl<'a> Binder<'a> {
@@ -44,6 +60,12 @@ impl<'a> Binder<'a> {
                     .map(|j| json_to_value(j, *ty))
                     .unwrap_or(Value::Null),
             ),
+            Val::Column { row, field, .. } if row.scope == 0 && row.hops.is_empty() => {
+                match self.row {
+                    Some(values) => Val::Const(values(*field)),
+                    None => v.clone(),
+                }
+            }
             other => other.clone(),
         }
     }

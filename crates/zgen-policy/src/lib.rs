@@ -19,6 +19,6 @@ mod policy_set;
 pub mod sql;
 pub mod storage;
 
-pub use bind::{and, bind, compare_consts, json_to_value, not, or, Auth};
+pub use bind::{and, bind, bind_row, compare_consts, json_to_value, not, or, Auth};
 pub use compile::{id_fields, is_many_to_many, scalar_of};
 pub use policy_set::{ModelPolicy, PolicySet};

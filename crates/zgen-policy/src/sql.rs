@@ -25,7 +25,11 @@ pub trait Dialect: Sync {
     /// Writes `ident` quoted, doubling embedded quotes.
     fn quote(&self, ident: &str, out: &mut String) {
         out.push('"');
-        out.push_str(&ident.replace('"', "\"\""));
+        if ident.contains('"') {
+            out.push_str(&ident.replace('"', "\"\""));
+        } else {
+            out.push_str(ident);
+        }
         out.push('"');
     }
 
@@ -64,8 +68,9 @@ impl Dialect for Sqlite {
     }
 
     fn placeholder(&self, index: usize, out: &mut String) {
-        out.push('?');
-        out.push_str(&index.to_string());
+        use std::fmt::Write;
+        // Writing to a String cannot fail.
+        let _ = write!(out, "?{index}");
     }
 
     fn bool_literal(&self, value: bool) -> &'static str {
@@ -160,6 +165,16 @@ impl Sql {
     pub fn ident(&mut self, dialect: &dyn Dialect, name: &str) {
         dialect.quote(name, &mut self.text);
     }
+
+    /// An integer the engine computed (a `LIMIT` or `OFFSET`), written as a
+    /// literal: SQLite re-prepares a cached statement on every use when its
+    /// plan depends on a bound value, as it does for a bound `LIMIT`. Never
+    /// for values from the user's data; those are always parameters.
+    pub fn int(&mut self, n: i64) {
+        use std::fmt::Write;
+        // Writing to a String cannot fail.
+        let _ = write!(self.text, "{n}");
+    }
 }
 
 /// Writes a bound predicate about rows aliased `this_alias`.
@@ -196,13 +211,12 @@ impl<'a> PredWriter<'a> {
         format!("{prefix}{}", self.counter)
     }
 
-    fn alias(&self, scope: u32) -> String {
+    fn alias(&self, scope: u32) -> &str {
         self.aliases
             .iter()
             .rev()
             .find(|(s, _)| *s == scope)
-            .map(|(_, a)| a.clone())
-            .unwrap_or_default()
+            .map_or("", |(_, a)| a.as_str())
     }
 
     fn qualified(&self, out: &mut Sql, alias: &str, column: &str) {
@@ -392,10 +406,10 @@ impl<'a> PredWriter<'a> {
     /// A column of the row `row` reaches: a plain qualified column, or one
     /// correlated scalar subquery per to-one hop (P-30).
     fn column(&mut self, row: &RowRef, field: FieldId, out: &mut Sql) {
-        let column = self.schema.field(field).db_name().to_string();
+        let schema = self.schema;
+        let column = schema.field(field).db_name();
         let Some((&last, prefix)) = row.hops.split_last() else {
-            let alias = self.alias(row.scope);
-            self.qualified(out, &alias, &column);
+            self.qualified(out, self.alias(row.scope), column);
             return;
         };
         let prefix = RowRef {
@@ -409,7 +423,7 @@ impl<'a> PredWriter<'a> {
             .unwrap_or(field.model);
         let alias = self.fresh("h");
         out.push("(SELECT ");
-        self.qualified(out, &alias, &column);
+        self.qualified(out, &alias, column);
         out.push(" FROM ");
         self.table(target, &alias, out);
         out.push(" WHERE ");
@@ -435,8 +449,8 @@ impl<'a> PredWriter<'a> {
             if i > 0 {
                 out.push(" AND ");
             }
-            let far_column = self.schema.field(*far).db_name().to_string();
-            self.qualified(out, alias, &far_column);
+            let far_column = self.schema.field(*far).db_name();
+            self.qualified(out, alias, far_column);
             out.push(" = ");
             self.column(from, *near, out);
         }

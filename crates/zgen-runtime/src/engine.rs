@@ -1,10 +1,10 @@
 //! The engine (a checked schema with its compiled policies, shared) and the
 //! client (one connection and one auth value, per request).
 
+use crate::bound::{BoundCache, BoundRules, FieldRules};
 use crate::error::{Error, Result};
 use serde_json::Value as Json;
-use std::cell::RefCell;
-use std::collections::HashMap;
+use std::sync::Arc;
 use zgen_policy::ir::Pred;
 use zgen_policy::sql::{Dialect, PredWriter, Sql, Sqlite};
 use zgen_policy::PolicySet;
@@ -16,13 +16,24 @@ use zgen_sema::{FieldId, ModelId, ModelKind, Operation, Schema};
 pub struct Engine {
     pub(crate) schema: Schema,
     pub(crate) policies: PolicySet,
+    pub(crate) bound: BoundCache,
+    /// The columns the engine reads, per model (by model index).
+    columns: Vec<Vec<FieldId>>,
 }
 
 impl Engine {
     /// The engine of a schema that checked without errors.
     pub fn new(schema: Schema) -> Engine {
         let policies = PolicySet::compile(&schema);
-        Engine { schema, policies }
+        let columns = (0..schema.models.len())
+            .map(|i| crate::args::read_columns(&schema, ModelId(i as u32)))
+            .collect();
+        Engine {
+            schema,
+            policies,
+            bound: BoundCache::default(),
+            columns,
+        }
     }
 
     /// Parses and checks `source` (one file); errors are returned rendered
@@ -47,29 +58,25 @@ impl Engine {
 
     /// A client acting for `auth` (`None`: anonymous) on `conn`.
     pub fn client<'a>(&'a self, conn: &'a rusqlite::Connection, auth: Option<Json>) -> Client<'a> {
+        let bound = self.bound.rules(auth.as_ref());
         Client {
             engine: self,
             conn,
             auth,
-            bound: RefCell::new(HashMap::new()),
-            bound_fields: RefCell::new(HashMap::new()),
+            bound,
         }
     }
 }
 
-/// Runs operations for one auth value over one connection. Bound policies
-/// are cached per client, so a request pays for binding once per model and
-/// operation.
+/// Runs operations for one auth value over one connection. Rules bound to
+/// the auth value come from the engine's cache, so binding happens once per
+/// user, model and operation, not per request.
 pub struct Client<'a> {
     pub(crate) engine: &'a Engine,
     pub(crate) conn: &'a rusqlite::Connection,
     pub(crate) auth: Option<Json>,
-    bound: RefCell<HashMap<(ModelId, Operation), Pred>>,
-    bound_fields: RefCell<HashMap<(ModelId, Operation), FieldRules>>,
+    bound: Arc<BoundRules>,
 }
-
-/// Bound field-level rules of one model and operation.
-type FieldRules = Vec<(FieldId, Pred)>;
 
 pub(crate) const DIALECT: &Sqlite = &Sqlite;
 
@@ -104,6 +111,14 @@ impl<'a> Client<'a> {
         Ok(id)
     }
 
+    /// The columns the engine reads of `model`.
+    pub(crate) fn columns(&self, model: ModelId) -> &'a [FieldId] {
+        self.engine
+            .columns
+            .get(model.index())
+            .map_or(&[], Vec::as_slice)
+    }
+
     pub(crate) fn model_name(&self, id: ModelId) -> &'a str {
         &self.schema().model(id).name
     }
@@ -112,8 +127,8 @@ impl<'a> Client<'a> {
     /// auth value, about scope 0. A rule zgen cannot compile makes the
     /// operation fail with `not-supported` rather than run with a guess.
     pub(crate) fn policy(&self, model: ModelId, op: Operation) -> Result<Pred> {
-        if let Some(p) = self.bound.borrow().get(&(model, op)) {
-            return Ok(p.clone());
+        if let Some(p) = self.bound.models.get(model, op) {
+            return Ok(p);
         }
         let compiled = self
             .engine
@@ -131,19 +146,15 @@ impl<'a> Client<'a> {
                 ),
             ));
         }
-        self.bound.borrow_mut().insert((model, op), bound.clone());
+        self.bound.models.put(model, op, bound.clone());
         Ok(bound)
     }
 
     /// Field-level conditions of `op` (read or update) for the fields of
     /// `model` that have rules, bound.
-    pub(crate) fn field_policies(
-        &self,
-        model: ModelId,
-        op: Operation,
-    ) -> Result<Vec<(FieldId, Pred)>> {
-        if let Some(list) = self.bound_fields.borrow().get(&(model, op)) {
-            return Ok(list.clone());
+    pub(crate) fn field_policies(&self, model: ModelId, op: Operation) -> Result<FieldRules> {
+        if let Some(list) = self.bound.fields.get(model, op) {
+            return Ok(list);
         }
         let Some(policy) = self.engine.policies.model(model) else {
             return Ok(Vec::new());
@@ -167,9 +178,7 @@ impl<'a> Client<'a> {
             }
             out.push((*field, bound));
         }
-        self.bound_fields
-            .borrow_mut()
-            .insert((model, op), out.clone());
+        self.bound.fields.put(model, op, out.clone());
         Ok(out)
     }
 
@@ -181,20 +190,27 @@ impl<'a> Client<'a> {
     /// Runs `f` inside a savepoint: everything or nothing (P-4). Works
     /// inside a transaction the caller opened, too.
     pub(crate) fn atomically<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
-        self.conn.execute_batch("SAVEPOINT zgen_op")?;
+        self.control("SAVEPOINT zgen_op")?;
         match f() {
             Ok(v) => {
-                self.conn.execute_batch("RELEASE zgen_op")?;
+                self.control("RELEASE zgen_op")?;
                 Ok(v)
             }
             Err(e) => {
                 // The original error matters more than a failed rollback.
                 let _ = self
-                    .conn
-                    .execute_batch("ROLLBACK TO zgen_op; RELEASE zgen_op");
+                    .control("ROLLBACK TO zgen_op")
+                    .and_then(|()| self.control("RELEASE zgen_op"));
                 Err(e)
             }
         }
+    }
+
+    /// A transaction-control statement, prepared once per connection
+    /// (`execute_batch` would parse it on every operation).
+    fn control(&self, sql: &str) -> Result<()> {
+        self.conn.prepare_cached(sql)?.execute([])?;
+        Ok(())
     }
 
     /// Runs a statement and returns its rows as IR values.

@@ -13,6 +13,7 @@
 
 mod aggregate;
 mod args;
+mod bound;
 mod defaults;
 mod engine;
 mod error;

@@ -7,14 +7,14 @@ use crate::args::filter::Filters;
 use crate::args::select::{readable_column, FindArgs, Selection};
 use crate::engine::Client;
 use crate::error::{Error, Result};
-use crate::value::to_json;
+use crate::value::into_json;
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
 use zgen_policy::ir::{CmpOp, Pred, RowRef, Val, Value};
 use zgen_policy::sql::Sql;
 use zgen_policy::storage::{join_table, relation_keys};
 use zgen_policy::{id_fields, is_many_to_many};
-use zgen_sema::{FieldId, ModelId, Operation};
+use zgen_sema::{Field, FieldId, ModelId, Operation};
 
 /// Keys per batch when loading related rows (well under SQLite's limit on
 /// bound parameters).
@@ -64,15 +64,6 @@ enum OrderExpr {
 }
 
 impl<'a> Client<'a> {
-    /// The columns the engine reads of `model`.
-    pub(crate) fn columns(&self, model: ModelId) -> Vec<FieldId> {
-        let m = self.schema().model(model);
-        (0..m.fields.len() as u32)
-            .map(|index| FieldId { model, index })
-            .filter(|f| readable_column(self.schema().field(*f)))
-            .collect()
-    }
-
     /// Readable rows of `model` matching `args` and `extra` (predicates
     /// about scope 0 built by `filters`), shaped as the selection asks.
     pub(crate) fn find(
@@ -83,7 +74,7 @@ impl<'a> Client<'a> {
         extra: Vec<Pred>,
     ) -> Result<Vec<Json>> {
         let fetched = self.fetch(model, args, filters, extra, true)?;
-        self.shape(model, &args.selection, &fetched)
+        self.shape(model, &args.selection, fetched)
     }
 
     /// The SELECT behind every read.
@@ -164,7 +155,7 @@ impl<'a> Client<'a> {
 
         let raw = self.query(&sql)?;
         let mut fetched = Fetched {
-            columns: columns.clone(),
+            columns: columns.to_vec(),
             ..Fetched::default()
         };
         for mut row in raw {
@@ -175,7 +166,7 @@ impl<'a> Client<'a> {
                 .collect();
             let row = row
                 .into_iter()
-                .zip(&columns)
+                .zip(columns)
                 .map(|(v, f)| self.typed(*f, v))
                 .collect();
             fetched.rows.push(row);
@@ -228,9 +219,9 @@ impl<'a> Client<'a> {
             return;
         }
         sql.push(" LIMIT ");
-        sql.param(self.dialect(), Value::Int(take.unwrap_or(-1)));
+        sql.int(take.unwrap_or(-1));
         sql.push(" OFFSET ");
-        sql.param(self.dialect(), Value::Int(skip.unwrap_or(0).max(0)));
+        sql.int(skip.unwrap_or(0).max(0));
     }
 
     /// The `(relation, scope, condition)` of a `_count` column.
@@ -500,33 +491,44 @@ impl<'a> Client<'a> {
         &self,
         model: ModelId,
         selection: &Selection<'_>,
-        fetched: &Fetched,
+        fetched: Fetched,
     ) -> Result<Vec<Json>> {
         let schema = self.schema();
-        let mut out: Vec<Map<String, Json>> = (0..fetched.rows.len())
-            .map(|i| {
-                selection
-                    .scalars
-                    .iter()
-                    .map(|f| {
-                        let field = schema.field(*f);
-                        (
-                            field.name.clone(),
-                            to_json(schema, field, fetched.value(i, *f)),
-                        )
-                    })
-                    .collect()
+        // Relations read the parent keys, so they load before the rows are
+        // taken apart.
+        let mut related = Vec::with_capacity(selection.relations.len());
+        for (relation, args) in &selection.relations {
+            related.push(
+                self.load_related(model, *relation, args, &fetched)?
+                    .into_iter(),
+            );
+        }
+        // Where each selected scalar sits in a fetched row.
+        let slots: Vec<(&Field, Option<usize>)> = selection
+            .scalars
+            .iter()
+            .map(|f| {
+                (
+                    schema.field(*f),
+                    fetched.columns.iter().position(|c| c == f),
+                )
             })
             .collect();
-        for (relation, args) in &selection.relations {
-            let related = self.load_related(model, *relation, args, fetched)?;
-            let name = &schema.field(*relation).name;
-            for (obj, value) in out.iter_mut().zip(related) {
-                obj.insert(name.clone(), value);
+        let mut out = Vec::with_capacity(fetched.rows.len());
+        for (i, mut row) in fetched.rows.into_iter().enumerate() {
+            let mut obj = Map::with_capacity(slots.len() + related.len() + 1);
+            for (field, slot) in &slots {
+                let value = slot
+                    .and_then(|k| row.get_mut(k))
+                    .map(std::mem::take)
+                    .unwrap_or(Value::Null);
+                obj.insert(field.name.clone(), into_json(schema, field, value));
             }
-        }
-        if !selection.counts.is_empty() {
-            for (i, obj) in out.iter_mut().enumerate() {
+            for ((relation, _), values) in selection.relations.iter().zip(&mut related) {
+                let name = schema.field(*relation).name.clone();
+                obj.insert(name, values.next().unwrap_or(Json::Null));
+            }
+            if !selection.counts.is_empty() {
                 let counts: Map<String, Json> = selection
                     .counts
                     .iter()
@@ -543,8 +545,9 @@ impl<'a> Client<'a> {
                     .collect();
                 obj.insert("_count".into(), Json::Object(counts));
             }
+            out.push(Json::Object(obj));
         }
-        Ok(out.into_iter().map(Json::Object).collect())
+        Ok(out)
     }
 
     /// The value of `relation` for every parent row: a list, an object or
@@ -568,7 +571,7 @@ impl<'a> Client<'a> {
         } else {
             self.load_by_keys(relation, target, args, parents)?
         };
-        let shaped = self.shape(target, &args.selection, &children)?;
+        let shaped = self.shape(target, &args.selection, children)?;
         Ok(groups
             .into_iter()
             .map(|rows| {
@@ -716,7 +719,7 @@ impl<'a> Client<'a> {
         keys: &[Vec<Value>],
     ) -> Result<Fetched> {
         let mut all = Fetched {
-            columns: self.columns(target),
+            columns: self.columns(target).to_vec(),
             ..Fetched::default()
         };
         for chunk in keys.chunks(BATCH) {

@@ -131,6 +131,19 @@ pub(crate) fn normalize_datetime(s: &str) -> Option<String> {
     Some(utc.to_rfc3339_opts(SecondsFormat::Millis, true))
 }
 
+/// Whether `s` is already `YYYY-MM-DDTHH:MM:SS.sssZ` (digits in place),
+/// as the engine stores every DateTime it writes: such values are returned
+/// without parsing. A shape check only, so it serves output, never input.
+fn is_canonical_datetime(s: &str) -> bool {
+    const SHAPE: &[u8; 24] = b"dddd-dd-ddTdd:dd:dd.dddZ";
+    let b = s.as_bytes();
+    b.len() == SHAPE.len()
+        && b.iter().zip(SHAPE).all(|(c, want)| match want {
+            b'd' => c.is_ascii_digit(),
+            _ => c == want,
+        })
+}
+
 /// A policy/IR value as a rusqlite parameter (Booleans as 0/1, C-5).
 pub(crate) fn to_sql(v: &Value) -> SqlValue {
     match v {
@@ -150,41 +163,53 @@ pub(crate) fn from_sql(stored: Option<Stored>, v: ValueRef<'_>) -> Value {
         (Some(Stored::Scalar(Scalar::Boolean)), ValueRef::Integer(i)) => Value::Bool(i != 0),
         (_, ValueRef::Integer(i)) => Value::Int(i),
         (_, ValueRef::Real(f)) => Value::Float(f),
-        (_, ValueRef::Text(t)) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        (_, ValueRef::Text(t)) => Value::Text(match std::str::from_utf8(t) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(t).into_owned(),
+        }),
         (_, ValueRef::Blob(b)) => Value::Bytes(b.to_vec()),
     }
 }
 
 /// A stored value as the JSON a client receives for `field`.
 pub(crate) fn to_json(schema: &Schema, field: &Field, v: &Value) -> Json {
+    into_json(schema, field, v.clone())
+}
+
+/// [`to_json`], taking the value so that text moves instead of copying.
+pub(crate) fn into_json(schema: &Schema, field: &Field, v: Value) -> Json {
     let stored = Stored::of(field);
     match (stored, v) {
         (_, Value::Null) => Json::Null,
-        (Some(Stored::Scalar(Scalar::Boolean)), Value::Int(i)) => Json::Bool(*i != 0),
-        (_, Value::Bool(b)) => Json::Bool(*b),
+        (Some(Stored::Scalar(Scalar::Boolean)), Value::Int(i)) => Json::Bool(i != 0),
+        (_, Value::Bool(b)) => Json::Bool(b),
         (Some(Stored::Scalar(Scalar::DateTime)), Value::Int(ms)) => Utc
-            .timestamp_millis_opt(*ms)
+            .timestamp_millis_opt(ms)
             .single()
             .map(|t| Json::String(t.to_rfc3339_opts(SecondsFormat::Millis, true)))
             .unwrap_or(Json::Null),
         (Some(Stored::Scalar(Scalar::DateTime)), Value::Text(t)) => {
-            Json::String(normalize_datetime(t).unwrap_or_else(|| t.clone()))
+            if is_canonical_datetime(&t) {
+                Json::String(t)
+            } else {
+                Json::String(normalize_datetime(&t).unwrap_or(t))
+            }
         }
         (Some(Stored::Scalar(Scalar::Decimal)), Value::Int(i)) => Json::String(i.to_string()),
         (Some(Stored::Scalar(Scalar::Decimal)), Value::Float(f)) => Json::String(f.to_string()),
         (Some(Stored::Scalar(Scalar::Json) | Stored::TypedJson), Value::Text(t)) => {
-            serde_json::from_str(t).unwrap_or_else(|_| Json::String(t.clone()))
+            serde_json::from_str(&t).unwrap_or(Json::String(t))
         }
         (Some(Stored::Enum(e)), Value::Text(t)) => Json::String(
             schema.enums[e.index()]
                 .values
                 .iter()
                 .find(|v| v.db_name() == t)
-                .map_or_else(|| t.clone(), |v| v.name.clone()),
+                .map_or(t, |v| v.name.clone()),
         ),
-        (_, Value::Int(i)) => Json::from(*i),
-        (_, Value::Float(f)) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
-        (_, Value::Text(t)) => Json::String(t.clone()),
-        (_, Value::Bytes(b)) => Json::Array(b.iter().map(|x| Json::from(*x)).collect()),
+        (_, Value::Int(i)) => Json::from(i),
+        (_, Value::Float(f)) => serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number),
+        (_, Value::Text(t)) => Json::String(t),
+        (_, Value::Bytes(b)) => Json::Array(b.into_iter().map(Json::from).collect()),
     }
 }

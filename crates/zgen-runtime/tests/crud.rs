@@ -551,6 +551,105 @@ fn nested_relation_updates_and_many_to_many() {
     );
 }
 
+/// P-111a: data that leaves the parent's columns alone issues no UPDATE of
+/// the parent, so the parent only needs to be readable; the nested writes
+/// answer to their own tables' rules.
+#[test]
+fn relation_only_updates_need_a_readable_parent() {
+    let db = seeded();
+    db.ok(
+        None,
+        "Tag",
+        "create",
+        json!({"data": {"id": 1, "name": "rust"}}),
+    );
+    // post 3 is published (bob reads it) and alice's (bob cannot update it)
+    let r = db.run(
+        bob(),
+        "Post",
+        "update",
+        json!({"where": {"id": 3}, "data": {"title": "mine now"}}),
+    );
+    assert_eq!(reason(r), "not-found");
+    let r = db.run(
+        bob(),
+        "Post",
+        "update",
+        json!({"where": {"id": 3}, "data": {"tags": {"connect": {"id": 1}}}}),
+    );
+    assert_eq!(
+        reason(r),
+        NO_ACCESS,
+        "the join row needs both ends updatable"
+    );
+    let p = db.ok(
+        bob(),
+        "Post",
+        "update",
+        json!({
+            "where": {"id": 3},
+            "data": {"comments": {"create": {"id": 9, "body": "hi"}}},
+            "include": {"comments": true}
+        }),
+    );
+    assert_eq!(p["comments"], json!([{"id": 9, "body": "hi", "postId": 3}]));
+    // an unreadable parent still does not exist
+    let r = db.run(
+        bob(),
+        "Post",
+        "update",
+        json!({"where": {"id": 2}, "data": {"comments": {"create": {"id": 10, "body": "x"}}}}),
+    );
+    assert_eq!(reason(r), "not-found");
+    assert_eq!(db.raw_count("Comment"), 1);
+}
+
+/// Bad create data is `invalid-input` before any rule or statement runs:
+/// a missing required field, or a foreign key the parent relation sets.
+#[test]
+fn create_data_is_checked_before_the_rules() {
+    let db = seeded();
+    let r = db.run(
+        alice(),
+        "Post",
+        "create",
+        json!({"data": {"id": 9, "authorId": 1}}),
+    );
+    assert_eq!(reason(r), "invalid-input");
+    // bob may not create alice's post, but the input is wrong first
+    let r = db.run(
+        bob(),
+        "Post",
+        "create",
+        json!({"data": {"id": 9, "authorId": 1}}),
+    );
+    assert_eq!(reason(r), "invalid-input");
+    let r = db.run(
+        alice(),
+        "User",
+        "update",
+        json!({"where": {"id": 1}, "data": {"posts": {"createMany": {"data": [
+            {"id": 9, "title": "t", "authorId": 1}
+        ]}}}}),
+    );
+    assert_eq!(reason(r), "invalid-input");
+    let r = db.run(
+        alice(),
+        "User",
+        "update",
+        json!({"where": {"id": 1}, "data": {"posts": {"create": {"id": 9, "title": "t", "authorId": 2}}}}),
+    );
+    assert_eq!(reason(r), "invalid-input");
+    assert_eq!(db.raw_count("Post"), 3);
+    db.ok(
+        alice(),
+        "User",
+        "update",
+        json!({"where": {"id": 1}, "data": {"posts": {"create": {"id": 9, "title": "t"}}}}),
+    );
+    assert_eq!(db.raw_count("Post"), 4);
+}
+
 #[test]
 fn create_many_skips_duplicates_only_when_asked() {
     let db = seeded();

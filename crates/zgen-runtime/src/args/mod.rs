@@ -4,6 +4,8 @@
 pub(crate) mod filter;
 pub(crate) mod select;
 
+pub(crate) use select::read_columns;
+
 use crate::error::{Error, Result};
 use serde_json::{Map, Value as Json};
 

@@ -6,7 +6,7 @@ use crate::engine::Client;
 use crate::error::{Error, Result};
 use crate::value::Stored;
 use serde_json::{Map, Value as Json};
-use zgen_sema::{Field, FieldId, ModelId};
+use zgen_sema::{Field, FieldId, ModelId, Schema};
 
 /// What to read of a model and how.
 #[derive(Debug, Default)]
@@ -44,6 +44,15 @@ pub(crate) fn default_visible(field: &Field) -> bool {
 /// Whether a field is a column the engine reads.
 pub(crate) fn readable_column(field: &Field) -> bool {
     Stored::of(field).is_some() && !field.has_attribute("@ignore") && !field.is_computed()
+}
+
+/// The columns the engine reads of `model`, in field order.
+pub(crate) fn read_columns(schema: &Schema, model: ModelId) -> Vec<FieldId> {
+    let m = schema.model(model);
+    (0..m.fields.len() as u32)
+        .map(|index| FieldId { model, index })
+        .filter(|f| readable_column(schema.field(*f)))
+        .collect()
 }
 
 pub(crate) fn find_args<'j>(

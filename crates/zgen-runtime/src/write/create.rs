@@ -95,6 +95,7 @@ impl<'a> Client<'a> {
         skip_duplicates: bool,
     ) -> Result<Option<RowId>> {
         let split = self.split(model, data)?;
+        self.reject_parent_keys(model, &split.scalars, fixed)?;
         let mut scalars = split.scalars;
         // Owned to-one relations come first: they give foreign-key values
         // (P-92, the owner side of an FK is inserted after its target).
@@ -128,6 +129,7 @@ impl<'a> Client<'a> {
                 None => values.push((field, value)),
             }
         }
+        self.require_columns(model, &values)?;
         self.check_create(model, &values)?;
         let Some(id) = self.insert(model, &values, skip_duplicates)? else {
             return Ok(None);
@@ -138,6 +140,50 @@ impl<'a> Client<'a> {
         Ok(Some(id))
     }
 
+    /// A nested create may not set the foreign key its parent relation
+    /// sets (ZenStack's input schema leaves it out).
+    fn reject_parent_keys(
+        &self,
+        model: ModelId,
+        scalars: &Map<String, Json>,
+        fixed: &[(FieldId, Value)],
+    ) -> Result<()> {
+        match fixed
+            .iter()
+            .map(|(f, _)| &self.schema().field(*f).name)
+            .find(|name| scalars.contains_key(name.as_str()))
+        {
+            Some(name) => Err(Error::invalid_input(
+                Some(self.model_name(model)),
+                format!("`{name}` is set by the parent relation and cannot be given here"),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Every required column without a default has a value: a missing one
+    /// is bad input, reported before any rule or statement runs on it.
+    fn require_columns(&self, model: ModelId, values: &[(FieldId, Value)]) -> Result<()> {
+        let missing = self.columns(model).iter().find(|f| {
+            let field = self.schema().field(**f);
+            !field.ty.optional
+                && !field.ty.list
+                && !field.has_attribute("@default")
+                && !field.has_attribute("@updatedAt")
+                && !values.iter().any(|(v, _)| v == *f)
+        });
+        match missing {
+            Some(f) => Err(Error::invalid_input(
+                Some(self.model_name(model)),
+                format!(
+                    "missing value for required field `{}`",
+                    self.schema().field(*f).name
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// The pre-create check (P-90): the create rule evaluated on the
     /// candidate row, every column present (NULL when not supplied).
     fn check_create(&self, model: ModelId, values: &[(FieldId, Value)]) -> Result<()> {
@@ -145,6 +191,18 @@ impl<'a> Client<'a> {
         match policy {
             Pred::True => return Ok(()),
             // P-16: no allow rule, or a literal deny: no query needed
+            Pred::False | Pred::Unknown => return Err(Error::no_access(self.model_name(model))),
+            _ => {}
+        }
+        // A rule about the row's own fields is decided here, without a query.
+        let value_of = |field| {
+            values
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map_or(Value::Null, |(_, v)| v.clone())
+        };
+        match zgen_policy::bind_row(&policy, &value_of) {
+            Pred::True => return Ok(()),
             Pred::False | Pred::Unknown => return Err(Error::no_access(self.model_name(model))),
             _ => {}
         }
@@ -159,11 +217,7 @@ impl<'a> Client<'a> {
             if i > 0 {
                 sql.push(", ");
             }
-            let value = values
-                .iter()
-                .find(|(f, _)| f == field)
-                .map_or(Value::Null, |(_, v)| v.clone());
-            sql.param(d, value);
+            sql.param(d, value_of(*field));
             sql.push(" AS ");
             sql.ident(d, self.schema().field(*field).db_name());
         }

@@ -162,7 +162,7 @@ impl<'a> Client<'a> {
         w.pred(&condition, &mut sql);
         if let Some(n) = limit {
             sql.push(" LIMIT ");
-            sql.param(self.dialect(), Value::Int(n as i64));
+            sql.int(n as i64);
         }
         self.query(&sql)
     }

@@ -152,6 +152,16 @@ impl<'a> Client<'a> {
         let target = field.related_model().unwrap_or(relation.model);
         let mut keys = Vec::new();
         for (op, arg) in ops_object(model, &field.name, ops)? {
+            if !field.ty.optional && matches!(op.as_str(), "delete" | "disconnect") {
+                // a required relation cannot be left empty
+                return Err(Error::invalid_input(
+                    Some(model),
+                    format!(
+                        "`{op}` is not available on the required relation `{}`",
+                        field.name
+                    ),
+                ));
+            }
             match op.as_str() {
                 "update" => {
                     let data = arg.get("data").unwrap_or(arg);
@@ -274,6 +284,13 @@ impl<'a> Client<'a> {
             .zip(near_values.iter().cloned())
             .collect();
         let linked = self.linked_condition(relation, parent, &fixed)?;
+        // Through a join table, nested writes reach only the children the
+        // caller can read, as ZenStack's do; `set` still replaces them all.
+        let reachable = if m2m {
+            Pred::And(vec![linked.clone(), self.policy(child, Operation::Read)?])
+        } else {
+            linked.clone()
+        };
         for (op, arg) in ops_object(model, &field.name, ops)? {
             match op.as_str() {
                 "create" => {
@@ -327,10 +344,20 @@ impl<'a> Client<'a> {
                     }
                 }
                 "disconnect" if updating => {
-                    self.disconnect(relation, parent, child, arg, &linked, &fixed)?
+                    self.disconnect(relation, parent, child, arg, &reachable, &fixed)?
                 }
                 "set" if updating && field.ty.list => {
-                    self.disconnect(relation, parent, child, &Json::Bool(true), &linked, &fixed)?;
+                    // children staying in the relation are not disconnected
+                    // first: their update rule may depend on the link
+                    let mut keep = Vec::new();
+                    for filter in each(arg) {
+                        let id = self
+                            .find_one(child, filter, Operation::Read)?
+                            .ok_or_else(|| Error::not_found(self.model_name(child)))?;
+                        keep.push(self.id_condition(&id));
+                    }
+                    let leaving = Pred::And(vec![linked.clone(), Pred::negate(Pred::Or(keep))]);
+                    self.disconnect(relation, parent, child, &Json::Bool(true), &leaving, &fixed)?;
                     for filter in each(arg) {
                         self.connect(relation, parent, child, filter, &fixed)?;
                     }
@@ -352,7 +379,7 @@ impl<'a> Client<'a> {
                         let ids = self.target_ids(
                             child,
                             filter,
-                            Pred::And(vec![policy, linked.clone()]),
+                            Pred::And(vec![policy, reachable.clone()]),
                             None,
                         )?;
                         if ids.is_empty() && !many {
@@ -378,7 +405,7 @@ impl<'a> Client<'a> {
                             .target_ids(
                                 child,
                                 item.get("where"),
-                                Pred::And(vec![policy, linked.clone()]),
+                                Pred::And(vec![policy, reachable.clone()]),
                                 Some(1),
                             )?
                             .pop();
@@ -413,7 +440,7 @@ impl<'a> Client<'a> {
                         let ids = self.target_ids(
                             child,
                             filter,
-                            Pred::And(vec![policy, linked.clone()]),
+                            Pred::And(vec![policy, reachable.clone()]),
                             None,
                         )?;
                         if ids.is_empty() && !many {
@@ -508,7 +535,7 @@ impl<'a> Client<'a> {
             .find_one(child, filter, Operation::Update)?
             .ok_or_else(|| Error::not_found(self.model_name(child)))?;
         self.check_field_updates(child, &id, fixed)?;
-        self.set_columns(child, &id, fixed)
+        self.update_checked(child, &id, fixed).map(drop)
     }
 
     /// Disconnects children matching `arg` (`true`: all, for `set` and
@@ -549,7 +576,7 @@ impl<'a> Client<'a> {
                     let nulls: Vec<(FieldId, Value)> =
                         fixed.iter().map(|(f, _)| (*f, Value::Null)).collect();
                     self.check_field_updates(child, &id, &nulls)?;
-                    self.set_columns(child, &id, &nulls)?;
+                    self.update_checked(child, &id, &nulls)?;
                 }
             }
         }

@@ -26,8 +26,15 @@ impl<'a> Client<'a> {
         let data = data_arg(name, args)?;
         let result = self.result_args(model, args)?;
         let id = self.atomically(|| {
-            let policy = self.policy(model, Operation::Update)?;
-            // a row the rule does not allow "does not exist" (P-110)
+            // a row the rule does not allow "does not exist" (P-110); data
+            // that leaves the row's own columns alone issues no UPDATE, so
+            // the row only needs to be readable (P-111a)
+            let op = if self.changes_columns(model, data)? {
+                Operation::Update
+            } else {
+                Operation::Read
+            };
+            let policy = self.policy(model, op)?;
             let id = self
                 .target_ids(model, args.get("where"), policy, Some(1))?
                 .pop()
@@ -101,10 +108,30 @@ impl<'a> Client<'a> {
         self.read_back(model, &id, &result)
     }
 
+    /// Whether `data` sets a column of the row itself: a scalar, or a
+    /// foreign key through an owned relation.
+    fn changes_columns(&self, model: ModelId, data: &Json) -> Result<bool> {
+        let split = self.split(model, data)?;
+        // a nested `update` of an owned to-one leaves the key as it is
+        let sets_key = |ops: &Json| {
+            ops.as_object()
+                .is_none_or(|o| o.keys().any(|k| k != "update"))
+        };
+        Ok(!split.scalars.is_empty()
+            || split.relations.iter().any(|(relation, ops)| {
+                let owner = self
+                    .schema()
+                    .field(*relation)
+                    .relation
+                    .as_ref()
+                    .is_some_and(|r| r.is_owner());
+                owner && sets_key(ops)
+            }))
+    }
+
     /// Applies `data` to the row `id`, already selected under the update
     /// rule; returns the row's id after the update.
     pub(crate) fn update_row(&self, model: ModelId, id: &RowId, data: &Json) -> Result<RowId> {
-        let name = self.model_name(model);
         let split = self.split(model, data)?;
         let mut scalars = self.resolve_operators(model, id, split.scalars)?;
         validate(self.schema(), model, &mut scalars, WriteKind::Update)?;
@@ -124,30 +151,53 @@ impl<'a> Client<'a> {
                 later.push((relation, ops));
             }
         }
-        let mut new_id = id.clone();
-        if !scalars.is_empty() || !keys.is_empty() {
+        let new_id = if scalars.is_empty() && keys.is_empty() {
+            id.clone()
+        } else {
             touch_updated_at(self.schema(), model, &mut scalars, &now_iso());
             let mut assignments = self.assignments(model, &scalars)?;
             assignments.extend(keys);
             self.check_field_updates(model, id, &assignments)?;
-            let columns = self.columns(model);
-            let before = self
-                .select_columns(model, None, self.id_condition(id), &columns, Some(1))?
-                .into_iter()
-                .next()
-                .unwrap_or_default();
-            self.set_columns(model, id, &assignments)?;
-            for (field, value) in &mut new_id {
-                if let Some((_, v)) = assignments.iter().find(|(f, _)| f == field) {
-                    *value = v.clone();
-                }
-            }
-            self.check_post_update(model, id, &new_id, &columns, &before)?;
-        }
+            self.update_checked(model, id, &assignments)?
+        };
         for (relation, ops) in later {
             self.nested_for_parent(relation, &new_id, ops, true)?;
         }
-        let _ = name;
+        Ok(new_id)
+    }
+
+    /// `UPDATE` of `assignments` on the row `id` (selected under the right
+    /// rule by the caller), then the model's post-update rule on the new row
+    /// with `before()` reading the old one (P-113). The row's id after it.
+    pub(crate) fn update_checked(
+        &self,
+        model: ModelId,
+        id: &RowId,
+        assignments: &[(FieldId, Value)],
+    ) -> Result<RowId> {
+        let post_rule = self.policy(model, Operation::PostUpdate)?;
+        // the pre-update row matters only to a post-update rule
+        let columns = if post_rule == Pred::True {
+            &[][..]
+        } else {
+            self.columns(model)
+        };
+        let before = if columns.is_empty() {
+            Vec::new()
+        } else {
+            self.select_columns(model, None, self.id_condition(id), columns, Some(1))?
+                .into_iter()
+                .next()
+                .unwrap_or_default()
+        };
+        self.set_columns(model, id, assignments)?;
+        let mut new_id = id.clone();
+        for (field, value) in &mut new_id {
+            if let Some((_, v)) = assignments.iter().find(|(f, _)| f == field) {
+                *value = v.clone();
+            }
+        }
+        self.check_post_update(model, id, &new_id, post_rule, columns, &before)?;
         Ok(new_id)
     }
 
@@ -246,11 +296,11 @@ impl<'a> Client<'a> {
         model: ModelId,
         old_id: &RowId,
         new_id: &RowId,
+        rule: Pred,
         columns: &[FieldId],
         before: &[Value],
     ) -> Result<()> {
         let name = self.model_name(model);
-        let rule = self.policy(model, Operation::PostUpdate)?;
         if rule == Pred::True {
             return Ok(());
         }
