@@ -14,11 +14,12 @@ const rows = Object.fromEntries(kinds.map(([k]) => [k, []]));
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     const spec = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
     for (const scenario of spec.scenarios) {
+        // One line per distinct note: a scenario may carry several.
         const seen = new Set();
         for (const step of scenario.steps) {
             for (const [k] of kinds) {
-                if (step[k] && !seen.has(k)) {
-                    seen.add(k);
+                if (step[k] && !seen.has(`${k}:${step[k]}`)) {
+                    seen.add(`${k}:${step[k]}`);
                     rows[k].push(`- \`${file}\` — *${scenario.name}*: ${step[k]}`);
                 }
             }

@@ -166,6 +166,12 @@ fn zgen_agrees_with_zenstack() {
     for (file, zs_file) in files.iter().zip(zs_files) {
         assert_eq!(zs_file["file"].as_str(), Some(file.file.as_str()));
         let zs_scenarios = zs_file["scenarios"].as_array().expect("scenarios");
+        assert_eq!(
+            zs_scenarios.len(),
+            file.scenarios.len(),
+            "{}: run.mjs saw another number of scenarios",
+            file.file
+        );
         for (scenario, zs) in file.scenarios.iter().zip(zs_scenarios) {
             let run = engines.run(file, scenario);
             report.scenario(&norm, file, scenario, zs, run);
