@@ -179,7 +179,13 @@ async fn health(axum::extract::State(shared): axum::extract::State<Arc<Shared>>)
 /// One span per request with its method and path (never the query, which
 /// carries the arguments, nor any header).
 fn request_span(req: &Request<Body>) -> Span {
-    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+    // Mounted under a prefix, the router sees the rest of the path; the log
+    // shows the path the client asked for.
+    let uri = req
+        .extensions()
+        .get::<axum::extract::OriginalUri>()
+        .map_or(req.uri(), |o| &o.0);
+    tracing::info_span!("request", method = %req.method(), path = %uri.path())
 }
 
 /// One event per response with its status and latency.
