@@ -168,9 +168,9 @@ fn sort(map: Map<String, Json>) -> Map<String, Json> {
     const ORDER: [&str; 7] = [
         "message",
         "reason",
-        "model",
         "rejectedByValidation",
         "rejectedByPolicy",
+        "model",
         "rejectReason",
         "dbErrorCode",
     ];

@@ -15,9 +15,10 @@
 //! engine has no use for (`Map`, `Set`, `RegExp`, `NaN`, …) are refused.
 //!
 //! Responses: the engine's JSON is walked along the schema (the model of
-//! the operation, its relations, aggregate groups), and every DateTime,
-//! BigInt, Decimal and Bytes value is annotated, so a SuperJSON client gets
-//! `Date`, `bigint`, `Decimal` and `Buffer` values back.
+//! the operation, its relations, aggregate groups), and DateTime, BigInt,
+//! Decimal and Bytes values are written and annotated exactly as ZenStack
+//! 3.9's server writes them (see `annotate_scalar`), so a SuperJSON client
+//! gets the same `Date`, `bigint`, `Decimal` and `Uint8Array` values.
 
 use base64::Engine as _;
 use serde_json::{json, Map, Value as Json};
@@ -152,35 +153,58 @@ fn untransform(value: Json, ty: &Json) -> Result<Option<Json>, String> {
     }
 }
 
+/// Where a value sits in a result: ZenStack types row values, while
+/// aggregate values (`_sum`, `_min`, …) come from the driver untyped.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Row,
+    Aggregate,
+}
+
 /// What the engine's JSON for a value of a scalar type becomes, and its
-/// annotation, when the type needs one.
-fn annotate_scalar(scalar: Scalar, value: &mut Json) -> Option<Json> {
+/// annotation, as ZenStack 3.9 serializes it: in rows, DateTime is a
+/// `Date`, BigInt a `bigint`, Decimal a `Decimal` and Bytes a `Uint8Array`;
+/// in aggregates, BigInt and Decimal are plain numbers, DateTime a plain
+/// string and Bytes a `Buffer` (base64).
+fn annotate_scalar(scalar: Scalar, place: Place, value: &mut Json) -> Option<Json> {
     if value.is_null() {
         return None;
     }
-    match scalar {
-        Scalar::DateTime if value.is_string() => Some(json!(["Date"])),
-        Scalar::BigInt => {
+    match (scalar, place) {
+        (Scalar::DateTime, Place::Row) if value.is_string() => Some(json!(["Date"])),
+        (Scalar::BigInt, Place::Row) => {
             if let Json::Number(n) = value {
                 *value = Json::String(n.to_string());
             }
             value.is_string().then(|| json!(["bigint"]))
         }
-        Scalar::Decimal => {
+        (Scalar::Decimal, Place::Row) => {
             if let Json::Number(n) = value {
                 *value = Json::String(n.to_string());
             }
             value.is_string().then(|| json!([["custom", "Decimal"]]))
         }
-        Scalar::Bytes => {
+        (Scalar::BigInt | Scalar::Decimal, Place::Aggregate) => {
+            let number = value
+                .as_str()
+                .and_then(|s| s.parse::<f64>().ok())
+                .and_then(serde_json::Number::from_f64);
+            if let Some(n) = number {
+                *value = Json::Number(n);
+            }
+            None
+        }
+        (Scalar::Bytes, Place::Row) => value
+            .is_array()
+            .then(|| json!([["typed-array", "Uint8Array"]])),
+        (Scalar::Bytes, Place::Aggregate) => {
             let bytes: Option<Vec<u8>> = value.as_array().and_then(|items| {
                 items
                     .iter()
                     .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
                     .collect()
             });
-            let bytes = bytes?;
-            *value = Json::String(base64::engine::general_purpose::STANDARD.encode(bytes));
+            *value = Json::String(base64::engine::general_purpose::STANDARD.encode(bytes?));
             Some(json!([["custom", "Bytes"]]))
         }
         _ => None,
@@ -221,11 +245,11 @@ pub fn annotate(
                 let here = join(path, key);
                 match key.as_str() {
                     "_min" | "_max" | "_sum" | "_avg" => {
-                        annotate_aggregate(schema, model, key, v, &here, out);
+                        annotate_aggregate(schema, model, v, &here, out);
                     }
                     _ => match m.field_by_name(key).map(|(_, f)| &f.ty.kind) {
                         Some(FieldTypeKind::Scalar(s)) => {
-                            if let Some(a) = annotate_scalar(*s, v) {
+                            if let Some(a) = annotate_scalar(*s, Place::Row, v) {
                                 out.insert(here, a);
                             }
                         }
@@ -241,12 +265,10 @@ pub fn annotate(
     }
 }
 
-/// `_min`/`_max` keep the field's type; `_sum` keeps BigInt and Decimal;
-/// `_avg` keeps Decimal (other averages are floats).
+/// The values of `_min`, `_max`, `_sum` or `_avg`, keyed by field.
 fn annotate_aggregate(
     schema: &Schema,
     model: ModelId,
-    kind: &str,
     value: &mut Json,
     path: &str,
     out: &mut Map<String, Json>,
@@ -259,15 +281,8 @@ fn annotate_aggregate(
         let Some(FieldTypeKind::Scalar(s)) = m.field_by_name(key).map(|(_, f)| &f.ty.kind) else {
             continue;
         };
-        let kept = match kind {
-            "_sum" => matches!(s, Scalar::BigInt | Scalar::Decimal),
-            "_avg" => *s == Scalar::Decimal,
-            _ => true,
-        };
-        if kept {
-            if let Some(a) = annotate_scalar(*s, v) {
-                out.insert(join(path, key), a);
-            }
+        if let Some(a) = annotate_scalar(*s, Place::Aggregate, v) {
+            out.insert(join(path, key), a);
         }
     }
 }

@@ -46,8 +46,19 @@ fn futures_stream(
 
 #[tokio::test]
 async fn a_request_over_its_time_is_503_and_the_server_goes_on() {
-    let s = Server::with(|api| api.timeout(Duration::ZERO));
-    let (status, body) = s.send("GET", "/api/model/user/count", None, None).await;
+    let s = Server::with(|api| api.timeout(Duration::from_millis(300)));
+    // Another process holds the write lock, so the create waits (busy
+    // timeout) past the request's time.
+    let lock = rusqlite::Connection::open(&s.db).unwrap();
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let (status, body) = s
+        .write(
+            "POST",
+            "user/create",
+            json!({"data": {"email": "late@example.com"}}),
+            None,
+        )
+        .await;
     assert_eq!(
         (status, body),
         (
@@ -55,9 +66,10 @@ async fn a_request_over_its_time_is_503_and_the_server_goes_on() {
             json!({"error": {"message": "request timed out"}})
         )
     );
-    let s = Server::with(|api| api.timeout(Duration::from_secs(30)));
-    let (status, _) = s.send("GET", "/api/model/user/count", None, None).await;
-    assert_eq!(status, StatusCode::OK);
+    lock.execute_batch("ROLLBACK").unwrap();
+    let (status, body) = s.send("GET", "/api/model/user/count", None, None).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"data": 0})));
+    assert_eq!(s.count("User"), 0);
 }
 
 #[tokio::test]
