@@ -119,6 +119,12 @@ async fn call(
     }
 }
 
+/// A GET or DELETE with `q` = `args`.
+async fn query(http: &Http, method: &str, url: &str, args: &Json, token: &str) -> (u16, Json) {
+    let url = format!("{url}?q={}", encode(&args.to_string()));
+    call(http, method, &url, None, token).await
+}
+
 /// A small deterministic generator, one per client.
 struct Lcg(u64);
 
@@ -186,14 +192,7 @@ async fn client(http: Http, shared: Arc<Shared>, me: i64, token: String, seed: u
         let (ok, violation, what) = if pick < 40 {
             let q = json!({"take": 20, "orderBy": {"id": "desc"},
                 "select": {"id": true, "authorId": true, "published": true, "author": {"select": {"email": true}}}});
-            let (s, res) = call(
-                &http,
-                "GET",
-                &format!("{base}/post/findMany?q={}", encode(&q.to_string())),
-                None,
-                &token,
-            )
-            .await;
+            let (s, res) = query(&http, "GET", &format!("{base}/post/findMany"), &q, &token).await;
             let rows = res["data"].as_array().cloned().unwrap_or_default();
             (
                 s == 200,
@@ -203,14 +202,8 @@ async fn client(http: Http, shared: Arc<Shared>, me: i64, token: String, seed: u
         } else if pick < 55 {
             let id = 1 + rng.next(shared.max_post.load(Ordering::Relaxed).max(1) as u64) as i64;
             let q = json!({"where": {"id": id}, "select": {"id": true, "authorId": true, "published": true}});
-            let (s, res) = call(
-                &http,
-                "GET",
-                &format!("{base}/post/findUnique?q={}", encode(&q.to_string())),
-                None,
-                &token,
-            )
-            .await;
+            let (s, res) =
+                query(&http, "GET", &format!("{base}/post/findUnique"), &q, &token).await;
             let row = &res["data"];
             (
                 s == 200,
@@ -219,14 +212,7 @@ async fn client(http: Http, shared: Arc<Shared>, me: i64, token: String, seed: u
             )
         } else if pick < 65 {
             let q = json!({"where": {"published": false}});
-            let (s, res) = call(
-                &http,
-                "GET",
-                &format!("{base}/post/count?q={}", encode(&q.to_string())),
-                None,
-                &token,
-            )
-            .await;
+            let (s, res) = query(&http, "GET", &format!("{base}/post/count"), &q, &token).await;
             // Only one's own drafts are countable.
             let drafts = res["data"].as_i64().unwrap_or(-1);
             (
@@ -287,14 +273,8 @@ async fn client(http: Http, shared: Arc<Shared>, me: i64, token: String, seed: u
             if mine.len() > 5 {
                 let id = mine.swap_remove(rng.next(mine.len() as u64) as usize);
                 let q = json!({"where": {"id": id}, "select": {"id": true}});
-                let (s, res) = call(
-                    &http,
-                    "DELETE",
-                    &format!("{base}/post/delete?q={}", encode(&q.to_string())),
-                    None,
-                    &token,
-                )
-                .await;
+                let (s, res) =
+                    query(&http, "DELETE", &format!("{base}/post/delete"), &q, &token).await;
                 (s == 200, false, format!("delete {s} {res}"))
             } else {
                 let (s, res) =

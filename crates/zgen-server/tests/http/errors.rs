@@ -1,6 +1,6 @@
 //! Every error status with ZenStack's body shape; nothing internal leaks.
 
-use crate::common::{encode_q, token_for, Server};
+use crate::common::{encode_q, not_found, token_for, Server};
 use axum::http::StatusCode;
 use serde_json::{json, Value as Json};
 
@@ -158,10 +158,7 @@ async fn missing_targets_are_404() {
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(
-        body,
-        json!({"error": {"message": "Record not found", "reason": "not-found", "model": "Post"}})
-    );
+    assert_eq!(body, not_found("Post"));
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 //! Every operation over HTTP, with the method and status ZenStack uses.
 
-use crate::common::{token_for, Server};
+use crate::common::{not_found, token_for, Server};
 use axum::http::StatusCode;
 use serde_json::json;
 
@@ -96,10 +96,7 @@ async fn or_throw_reads_are_served_and_404_when_nothing_is_readable() {
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(
-        body,
-        json!({"error": {"message": "Record not found", "reason": "not-found", "model": "Post"}})
-    );
+    assert_eq!(body, not_found("Post"));
 }
 
 #[tokio::test]

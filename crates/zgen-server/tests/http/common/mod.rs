@@ -210,3 +210,8 @@ pub fn token_for(id: i64) -> String {
 pub fn sign(alg: Algorithm, claims: &Json) -> String {
     encode(&Header::new(alg), claims, &EncodingKey::from_secret(SECRET)).expect("sign")
 }
+
+/// ZenStack's 404 body for `model`.
+pub fn not_found(model: &str) -> Json {
+    json!({"error": {"message": "Record not found", "reason": "not-found", "model": model}})
+}
