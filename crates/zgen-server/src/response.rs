@@ -145,13 +145,15 @@ fn engine_error(e: EngineError) -> Response {
 }
 
 /// The message of a database error. Constraint violations name the table
-/// and columns (`UNIQUE constraint failed: User.email`), which the client
+/// and columns (`SqliteError: UNIQUE constraint failed: User.email`, as
+/// ZenStack words it), which the client
 /// needs; any other driver message may carry SQL or paths, so it is logged
 /// and replaced.
 fn db_message(e: &EngineError) -> String {
     match &e.db_error {
         Some(db) if db.code.starts_with("SQLITE_CONSTRAINT") => {
-            format!("Failed to execute query: {}", db.message)
+            // better-sqlite3's error class, as ZenStack's message has it.
+            format!("Failed to execute query: SqliteError: {}", db.message)
         }
         Some(db) if db.code == "SQLITE_BUSY" || db.code == "SQLITE_LOCKED" => {
             "Failed to execute query: database is busy".to_string()
