@@ -204,3 +204,30 @@ async fn without_a_verifier_any_token_is_refused() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn rs256_public_keys_verify_and_refuse_other_algorithms() {
+    let public = include_bytes!("../keys/rs256-public.pem");
+    let private = include_bytes!("../keys/rs256-private.pem");
+    let s = Server::with(|api| api.jwt(JwtVerifier::rs256_pem(public).unwrap()));
+    s.seed_direct();
+    let claims = json!({"id": 2, "exp": now() + 60});
+    let key = EncodingKey::from_rsa_pem(private).unwrap();
+    let token = encode(&Header::new(Algorithm::RS256), &claims, &key).unwrap();
+    let (_, body) = s
+        .send("GET", "/api/model/post/count", None, Some(&token))
+        .await;
+    // The published post and Bob's own draft.
+    assert_eq!(body, json!({"data": 2}));
+    // Same key, another RSA algorithm; and the public key as an HMAC secret.
+    let rs512 = encode(&Header::new(Algorithm::RS512), &claims, &key).unwrap();
+    refused(&s, &rs512).await;
+    let confused = encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(public),
+    )
+    .unwrap();
+    refused(&s, &confused).await;
+    assert!(JwtVerifier::rs256_pem(b"not a key").is_err());
+}
