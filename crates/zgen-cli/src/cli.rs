@@ -41,6 +41,106 @@ pub enum Command {
     /// Run one ORM operation through the policy engine and print the result.
     #[command(after_help = QUERY_HELP)]
     Query(QueryArgs),
+    /// Serve ZenStack's RPC API over HTTP, with the schema's access rules.
+    #[command(after_help = SERVE_HELP)]
+    Serve(ServeArgs),
+}
+
+const SERVE_HELP: &str = "\
+Compiles FILE and serves ZenStack's RPC protocol (`/{model}/{operation}`,
+as `@zenstackhq/server` serves it) under --prefix, plus `GET /health`.
+
+Authentication: `Authorization: Bearer <JWT>`; the verified payload (or its
+--auth-claim) is `auth()`. HS256 secrets come from the environment variable
+ZGEN_JWT_SECRET (or --jwt-secret-env NAME) or from --jwt-secret-file;
+RS256/ES256 use --jwt-public-key with --jwt-alg. Without any key, every
+request is anonymous and requests with a token are refused (401). Expired,
+not-yet-valid, badly signed or otherwise refused tokens get 401; tokens
+must carry `exp`.
+
+Logs (one line per request: method, path, status, latency; never headers
+or query arguments) go to stderr. SIGTERM or SIGINT stops accepting
+connections and finishes the requests in flight.
+
+Exit codes:
+  0  stopped by a signal
+  1  the schema has errors, or --push refused or failed
+  2  usage error, a bad URL or key, or the database or address cannot be used";
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The entry schema [default: schema.zmodel, then zenstack/schema.zmodel]
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// The database: `sqlite:PATH` or `file:PATH`.
+    #[arg(long, value_name = "URL")]
+    pub db: String,
+
+    /// The address to listen on (port 0: any free port).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+
+    /// The path the API is served under.
+    #[arg(long, value_name = "PATH", default_value = "/api/model")]
+    pub prefix: String,
+
+    /// Create missing tables and columns first (as `zgen db push`, never
+    /// losing data).
+    #[arg(long)]
+    pub push: bool,
+
+    /// The environment variable holding the HS256 secret [default: ZGEN_JWT_SECRET]
+    #[arg(long, value_name = "NAME")]
+    pub jwt_secret_env: Option<String>,
+
+    /// A file holding the HS256 secret.
+    #[arg(long, value_name = "FILE", conflicts_with = "jwt_secret_env")]
+    pub jwt_secret_file: Option<PathBuf>,
+
+    /// A PEM public key for RS256 or ES256 tokens.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["jwt_secret_env", "jwt_secret_file"])]
+    pub jwt_public_key: Option<PathBuf>,
+
+    /// The one signature algorithm accepted.
+    #[arg(long, value_enum, default_value_t = JwtAlg::Hs256)]
+    pub jwt_alg: JwtAlg,
+
+    /// Accept only tokens with this issuer (`iss`).
+    #[arg(long, value_name = "ISS")]
+    pub jwt_issuer: Option<String>,
+
+    /// Accept only tokens for this audience (`aud`).
+    #[arg(long, value_name = "AUD")]
+    pub jwt_audience: Option<String>,
+
+    /// Take `auth()` from this claim of the token (dots reach nested
+    /// objects) instead of the whole payload.
+    #[arg(long, value_name = "NAME")]
+    pub auth_claim: Option<String>,
+
+    /// The largest request body accepted, in bytes (413 beyond).
+    #[arg(long, value_name = "BYTES", default_value_t = 1_048_576)]
+    pub body_limit: usize,
+
+    /// Seconds a request may take before it is answered 503 and its query
+    /// interrupted.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub timeout: u64,
+
+    /// The number of database connections.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub pool_size: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum JwtAlg {
+    #[value(name = "HS256")]
+    Hs256,
+    #[value(name = "RS256")]
+    Rs256,
+    #[value(name = "ES256")]
+    Es256,
 }
 
 const QUERY_HELP: &str = "\

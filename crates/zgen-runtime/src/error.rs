@@ -178,6 +178,8 @@ fn sqlite_code(extended: std::os::raw::c_int) -> String {
         2323 => "SQLITE_CONSTRAINT_VTAB",
         2579 => "SQLITE_CONSTRAINT_ROWID",
         19 => "SQLITE_CONSTRAINT",
+        1 => "SQLITE_ERROR",
+        9 => "SQLITE_INTERRUPT",
         5 => "SQLITE_BUSY",
         6 => "SQLITE_LOCKED",
         8 => "SQLITE_READONLY",

@@ -33,8 +33,18 @@ pub fn push(args: &DbPushArgs, color: bool) -> Result<Verdict, CliError> {
     let Some(schema) = source.check(color) else {
         return Ok(Verdict::Failed);
     };
+    sync(&schema, path, args.accept_data_loss)
+}
+
+/// Brings the database at `path` in line with `schema` (also used by
+/// `zgen serve --push`); changes that lose data need `accept_data_loss`.
+pub(super) fn sync(
+    schema: &zgen_sema::Schema,
+    path: &str,
+    accept_data_loss: bool,
+) -> Result<Verdict, CliError> {
     let dialect = Sqlite;
-    let wanted = ddl::tables(&schema, &dialect);
+    let wanted = ddl::tables(schema, &dialect);
     // Tables named by views and `@@ignore` models belong to the schema but
     // are not managed: never dropped.
     let ignored: Vec<String> = schema
@@ -64,7 +74,7 @@ pub fn push(args: &DbPushArgs, color: bool) -> Result<Verdict, CliError> {
     .run(&wanted, &existing, &ignored)
     .map_err(db_error)?;
 
-    if !plan.losses.is_empty() && !args.accept_data_loss {
+    if !plan.losses.is_empty() && !accept_data_loss {
         eprintln!("error: these changes would lose data:");
         for loss in &plan.losses {
             eprintln!("  - {loss}");

@@ -5,6 +5,7 @@ mod check;
 mod db;
 mod fmt;
 mod query;
+mod serve;
 mod sql;
 
 use crate::cli::{Cli, ColorChoice, Command, DbCommand};
@@ -55,6 +56,7 @@ pub fn run(cli: Cli) -> ExitCode {
             DbCommand::Push(args) => db::push(args, color),
         },
         Command::Query(args) => query::run(args, color),
+        Command::Serve(args) => serve::run(args, color),
     };
     match outcome {
         Ok(Verdict::Clean) => ExitCode::SUCCESS,
