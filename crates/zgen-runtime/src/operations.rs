@@ -97,9 +97,7 @@ impl Client<'_> {
         only_keys(
             name,
             args,
-            &[
-                "where", "select", "orderBy", "skip", "take", "cursor", "distinct",
-            ],
+            &["where", "select", "orderBy", "skip", "take", "distinct"],
         )?;
         let mut read_args = args.clone();
         let select = read_args.remove("select");

@@ -301,6 +301,11 @@ impl<'a> Client<'a> {
             }
             let (desc, nulls_first) = direction(value)
                 .ok_or_else(|| invalid(format!("invalid sort order for `{key}`")))?;
+            if nulls_first.is_some() && !field.ty.optional {
+                return Err(invalid(format!(
+                    "`nulls` applies to optional fields only, `{key}` is required"
+                )));
+            }
             return Ok(OrderTerm {
                 expr: OrderExpr::Column(id),
                 desc,

@@ -651,15 +651,29 @@ fn order_strategy(schema: &'static Schema, model: ModelId) -> BoxedStrategy<Json
     if names.is_empty() {
         return Just(by_id).boxed();
     }
-    let direction = prop_oneof![
-        pick(&["asc", "desc"]).prop_map(Json::from),
-        (pick(&["asc", "desc"]), pick(&["first", "last"]))
-            .prop_map(|(sort, nulls)| json!({ "sort": sort, "nulls": nulls })),
-    ];
+    // a `nulls` position is only for optional fields
+    let optional: Vec<bool> = names
+        .iter()
+        .map(|n| {
+            schema
+                .model(model)
+                .field_by_name(n)
+                .is_some_and(|(_, f)| f.ty.optional)
+        })
+        .collect();
+    let direction = (
+        pick(&["asc", "desc"]),
+        proptest::option::of(pick(&["first", "last"])),
+    );
     prop_oneof![
         Just(by_id.clone()),
-        (pick(&names), direction)
-            .prop_map(move |(name, dir)| json!([{ name: dir }, by_id.clone()])),
+        (0..names.len(), direction).prop_map(move |(i, (sort, nulls))| {
+            let dir = match nulls {
+                Some(nulls) if optional[i] => json!({ "sort": sort, "nulls": nulls }),
+                _ => Json::from(sort),
+            };
+            json!([{ names[i].clone(): dir }, by_id.clone()])
+        }),
     ]
     .boxed()
 }

@@ -83,6 +83,12 @@ impl Client<'_> {
             return Ok(json!(rows.len()));
         }
         let field = self.scalar(model, name)?;
+        if matches!(kind, "_sum" | "_avg") && !is_numeric(self.schema().field(field)) {
+            return Err(Error::invalid_input(
+                Some(self.model_name(model)),
+                format!("`{kind}` needs a number field, `{name}` is not one"),
+            ));
+        }
         let column: Vec<&Value> = rows
             .iter()
             .map(|r| fetched.value(*r, field))
@@ -160,4 +166,17 @@ fn compare(a: &Value, b: &Value) -> Ordering {
         (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
         _ => Ordering::Equal,
     }
+}
+
+/// Whether `_sum` and `_avg` apply to `field`.
+fn is_numeric(field: &zgen_sema::Field) -> bool {
+    matches!(
+        crate::value::Stored::of(field),
+        Some(crate::value::Stored::Scalar(
+            zgen_sema::Scalar::Int
+                | zgen_sema::Scalar::BigInt
+                | zgen_sema::Scalar::Float
+                | zgen_sema::Scalar::Decimal
+        ))
+    )
 }

@@ -195,6 +195,13 @@ impl<'c, 'a> Filters<'c, 'a> {
                 "list filters need PostgreSQL",
             ));
         }
+        if value.is_null() && !f.ty.optional {
+            // a required field is never null: the filter is a mistake
+            return Err(self.invalid(
+                field.model,
+                format!("`{}` is required and cannot be compared with null", f.name),
+            ));
+        }
         let column = Val::Column {
             row: RowRef {
                 scope,

@@ -96,9 +96,23 @@ pub(crate) fn read_args<'j>(
     Ok(FindArgs {
         filter: args.get("where"),
         order_by: args.get("orderBy"),
-        skip: count_arg(name, args, "skip")?,
+        skip: match count_arg(name, args, "skip")? {
+            Some(n) if n < 0 => {
+                return Err(Error::invalid_input(
+                    Some(name),
+                    format!("`skip` must not be negative, got `{n}`"),
+                ))
+            }
+            skip => skip,
+        },
         take: count_arg(name, args, "take")?,
-        cursor: args.get("cursor").filter(|c| !c.is_null()),
+        cursor: match args.get("cursor").filter(|c| !c.is_null()) {
+            Some(cursor) => {
+                crate::keys::require_unique(client.schema(), model, Some(cursor))?;
+                Some(cursor)
+            }
+            None => None,
+        },
         distinct,
         selection: selection(client, model, args)?,
     })
@@ -141,6 +155,9 @@ pub(crate) fn selection<'j>(
     let field_ids = (0..m.fields.len() as u32).map(|index| FieldId { model, index });
     match select {
         Some(select) => {
+            if !select.values().any(truthy) {
+                return Err(invalid("`select` must select at least one field".into()));
+            }
             for (key, value) in select {
                 if key == "_count" {
                     out.counts = counts(client, model, value)?;

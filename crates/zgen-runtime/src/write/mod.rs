@@ -53,10 +53,18 @@ impl<'a> Client<'a> {
                     Some(name),
                     format!("computed field `{key}` cannot be written"),
                 ));
+            } else if value.is_null() && !field.ty.optional && !field.ty.list {
+                return Err(Error::invalid_input(
+                    Some(name),
+                    format!("`{key}` is required and cannot be null"),
+                ));
             } else {
                 split.scalars.insert(key.clone(), value.clone());
             }
         }
+        // nested writes run in the schema's field order, as ZenStack's do,
+        // whatever order the data's keys come in
+        split.relations.sort_by_key(|(relation, _)| *relation);
         Ok(split)
     }
 

@@ -107,9 +107,9 @@ impl<'a> Client<'a> {
             "disconnect" if arg == &Json::Bool(false) => {
                 Err(Error::invalid_input(Some(target_name), "nothing to do"))
             }
-            other => Err(Error::not_supported(
+            other => Err(Error::invalid_input(
                 Some(self.model_name(relation.model)),
-                format!("nested `{other}` on `{}` is not supported", field.name),
+                format!("nested `{other}` is not available on `{}`", field.name),
             )),
         }
     }
@@ -452,9 +452,9 @@ impl<'a> Client<'a> {
                     }
                 }
                 other => {
-                    return Err(Error::not_supported(
+                    return Err(Error::invalid_input(
                         Some(model),
-                        format!("nested `{other}` on `{}` is not supported here", field.name),
+                        format!("nested `{other}` is not available on `{}`", field.name),
                     ))
                 }
             }
