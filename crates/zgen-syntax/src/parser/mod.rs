@@ -111,10 +111,19 @@ impl<'a> Lower<'a> {
         let start = self.base + s.start();
         let mut end = self.base + s.end();
         loop {
+            let before = end;
             let trimmed = self
                 .slice(start, end)
                 .trim_end_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
             end = start + trimmed.len();
+            // a comment ends before a line break (trimmed), at the end of
+            // the text, or with `*/`
+            let may_follow_comment = end != before
+                || end == self.text.len()
+                || self.text.as_bytes().get(end.wrapping_sub(1)) == Some(&b'/');
+            if !may_follow_comment {
+                break;
+            }
             let comment_start = self
                 .comment_ends
                 .binary_search_by_key(&end, |&(e, _)| e)
