@@ -221,7 +221,7 @@ fn describe(rule: Rule, line: bool) -> Option<&'static str> {
         dot | predicate | quantifier | kw_in | binop => "an operator",
         ident | decl_name | field_name | param_name | type_name | mixin_name | arg_name
         | member_name | binding => "a name",
-        type_ref | unsupported_type | kw_unsupported => "a type",
+        type_ref | unsupported_type | unsupported_word | kw_unsupported => "a type",
         array_suffix => "`[]`",
         optional_suffix => "`?`",
         field_attr | field_attr_name => "an `@` attribute",
