@@ -71,7 +71,8 @@ impl Binder<'_> {
         inherited_from: Option<ModelId>,
     ) -> AttributeApp {
         let decl_id = self.attribute_id(&attr.name.name);
-        let decl = decl_id.map(|id| self.schema.attribute(id));
+        let schema = self.schema;
+        let decl = decl_id.map(|id| schema.attribute(id));
         if decl.is_none() {
             self.report_unknown(&attr.name);
         }
@@ -81,10 +82,9 @@ impl Binder<'_> {
         let mut scope = target
             .model()
             .map_or_else(Scope::default, |m| Scope::model(m, context));
-        let params: Vec<crate::model::AttributeParam> =
-            decl.map(|d| d.params.clone()).unwrap_or_default();
+        let params: &[crate::model::AttributeParam] = decl.map_or(&[], |d| &d.params);
         let binding = match decl {
-            Some(_) => bind_params(&params, attr.args(), self.diags, &attr.name),
+            Some(_) => bind_params(params, attr.args(), self.diags, &attr.name),
             None => vec![None; attr.args().len()],
         };
         let mut args = Vec::new();

@@ -266,12 +266,16 @@ fn report_duplicate_fields(
     model: &ast::Model,
     diags: &mut Diagnostics,
 ) {
-    for (i, f) in fields.iter().enumerate() {
-        let Some(first) = fields[..i]
-            .iter()
-            .find(|o| o.node.name.name == f.node.name.name)
-        else {
-            continue;
+    // first field of each name (a scan per field was quadratic)
+    let mut firsts: std::collections::HashMap<&str, &ast::Field> =
+        std::collections::HashMap::with_capacity(fields.len());
+    for f in fields {
+        let first = match firsts.entry(f.node.name.name.as_str()) {
+            std::collections::hash_map::Entry::Occupied(e) => *e.get(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(f.node);
+                continue;
+            }
         };
         // Report at the model's own declaration when the clash is inherited.
         let span = if f.inherited_from.is_none() {
@@ -285,15 +289,15 @@ fn report_duplicate_fields(
                 span,
                 format!("duplicated declaration name `{}`", f.node.name.name),
             )
-            .with_secondary(first.node.name.span, "also declared here"),
+            .with_secondary(first.name.span, "also declared here"),
         );
     }
 }
 
 /// Keeps the first field of each name, so lookups stay unambiguous.
 fn dedup_by_name(fields: &mut Vec<Origin<'_, ast::Field>>) {
-    let mut seen = std::collections::HashSet::new();
-    fields.retain(|o| seen.insert(o.node.name.name.clone()));
+    let mut seen = std::collections::HashSet::with_capacity(fields.len());
+    fields.retain(|o| seen.insert(o.node.name.name.as_str()));
 }
 
 fn make_field(

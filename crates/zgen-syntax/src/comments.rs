@@ -76,7 +76,7 @@ impl Scanner<'_> {
                 b' ' | b'\t' | b'\r' | 0x0B | 0x0C => i += 1,
                 b'/' if self.bytes.get(i + 1) == Some(&b'/') => i = self.line_comment(i),
                 b'/' if self.bytes.get(i + 1) == Some(&b'*') => i = self.block_comment(i),
-                _ if self.text.get(i..).is_some_and(is_unicode_space) => i += char_len(b),
+                0x80.. if self.text.get(i..).is_some_and(is_unicode_space) => i += char_len(b),
                 _ => {
                     self.anchor_docs(i);
                     if line_start && b.is_ascii_alphabetic() {
@@ -88,6 +88,17 @@ impl Scanner<'_> {
                         b'(' | b'[' | b'{' | b')' | b']' | b'}' => {
                             self.out.brackets.push((i, b));
                             i += 1;
+                        }
+                        // the rest of a word holds nothing to record
+                        _ if b.is_ascii_alphanumeric() || b == b'_' => {
+                            i += 1;
+                            while self
+                                .bytes
+                                .get(i)
+                                .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+                            {
+                                i += 1;
+                            }
                         }
                         _ => i += char_len(b),
                     }

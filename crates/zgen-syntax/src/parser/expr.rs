@@ -1,8 +1,8 @@
 //! Expressions (E-1 … E-10).
 //!
-//! The grammar has one rule per precedence level; a level with a single
-//! child is passed through without recursion. Operator, member, predicate
-//! and `!` chains are built iteratively, and no tree deeper than
+//! The grammar gives a flat `operand (binop operand)*` list; precedence is
+//! applied here with an operator stack. Operator, member, predicate and `!`
+//! chains are built iteratively, and no tree deeper than
 //! [`MAX_EXPR_DEPTH`] is ever built: past it the declaration is skipped
 //! (see `Lower::decl`), so later recursive passes stay within the stack.
 
@@ -23,28 +23,10 @@ impl<'a> Lower<'a> {
 
     /// Lowers an expression node and returns it with its tree depth.
     pub(super) fn expr_d(&mut self, p: Pair<'a, Rule>) -> (Expr, u32) {
-        let mut p = p;
-        loop {
-            match p.as_rule() {
-                Rule::expr
-                | Rule::equality
-                | Rule::relational
-                | Rule::in_expr
-                | Rule::collection
-                | Rule::member => {
-                    let mut inner = p.clone().into_inner();
-                    if let (Some(only), None) = (inner.next(), inner.next()) {
-                        p = only;
-                        continue;
-                    }
-                    return match p.as_rule() {
-                        Rule::collection => self.collection(p),
-                        Rule::member => self.member(p),
-                        _ => self.binary_chain(p),
-                    };
-                }
-                _ => return self.primary(p),
-            }
+        match p.as_rule() {
+            Rule::expr => self.binary_chain(p),
+            Rule::operand | Rule::member => self.operand(p),
+            _ => self.primary(p),
         }
     }
 
@@ -58,34 +40,61 @@ impl<'a> Lower<'a> {
         }
     }
 
-    /// `operand (op operand)*`, left-associative.
+    /// `operand (binop operand)*`: precedence climbing without recursion
+    /// (an operator stack), every level left-associative.
     fn binary_chain(&mut self, p: Pair<'a, Rule>) -> (Expr, u32) {
         let span = self.span_of(&p);
         let mut it = p.into_inner();
         let Some(first) = it.next() else {
             return (null_at(span), 1);
         };
-        let (mut lhs, mut depth) = self.expr_d(first);
-        while let (Some(op), Some(rhs)) = (it.next(), it.next()) {
+        let first = self.expr_d(first);
+        let Some(op) = it.next() else {
+            return first;
+        };
+        let mut operands = vec![first];
+        let mut ops: Vec<(BinaryOp, Span)> = Vec::new();
+        let mut next_op = Some(op);
+        while let (Some(op), Some(rhs)) = (next_op.take(), it.next()) {
             let op_span = self.span_of(&op);
-            let op = match op.as_str() {
-                "&&" => BinaryOp::And,
-                "||" => BinaryOp::Or,
-                "==" => BinaryOp::Eq,
-                "!=" => BinaryOp::Ne,
-                "<" => BinaryOp::Lt,
-                "<=" => BinaryOp::Le,
-                ">" => BinaryOp::Gt,
-                ">=" => BinaryOp::Ge,
-                _ => BinaryOp::In,
-            };
-            let (rhs, rhs_depth) = self.expr_d(rhs);
-            let d = 1 + depth.max(rhs_depth);
-            if self.deep(d, op_span) {
+            let op = binary_op(op.as_str());
+            while ops
+                .last()
+                .is_some_and(|&(top, _)| precedence(top) >= precedence(op))
+            {
+                if !self.reduce(&mut operands, &mut ops) {
+                    return operands.swap_remove(0);
+                }
+            }
+            ops.push((op, op_span));
+            let rhs = self.expr_d(rhs);
+            operands.push(rhs);
+            next_op = it.next();
+        }
+        while !ops.is_empty() {
+            if !self.reduce(&mut operands, &mut ops) {
                 break;
             }
-            let span = lhs.span.to(rhs.span);
-            lhs = Expr {
+        }
+        operands.swap_remove(0)
+    }
+
+    /// Combines the top operator with its two operands; false when the
+    /// result would be too deep (the declaration is dropped then).
+    fn reduce(&mut self, operands: &mut Vec<(Expr, u32)>, ops: &mut Vec<(BinaryOp, Span)>) -> bool {
+        let (Some((op, op_span)), Some((rhs, rhs_depth)), Some((lhs, lhs_depth))) =
+            (ops.pop(), operands.pop(), operands.pop())
+        else {
+            return false;
+        };
+        let d = 1 + lhs_depth.max(rhs_depth);
+        if self.deep(d, op_span) {
+            operands.push((lhs, lhs_depth));
+            return false;
+        }
+        let span = lhs.span.to(rhs.span);
+        operands.push((
+            Expr {
                 kind: ExprKind::Binary {
                     op,
                     op_span,
@@ -93,88 +102,92 @@ impl<'a> Lower<'a> {
                     rhs: Box::new(rhs),
                 },
                 span,
-            };
-            depth = d;
-        }
-        (lhs, depth)
+            },
+            d,
+        ));
+        true
     }
 
-    /// `member (?[ binding, cond ])*`
-    fn collection(&mut self, p: Pair<'a, Rule>) -> (Expr, u32) {
+    /// `primary (. name)* (?[ binding, cond ])*`
+    fn operand(&mut self, p: Pair<'a, Rule>) -> (Expr, u32) {
         let span = self.span_of(&p);
         let mut it = p.into_inner();
         let Some(first) = it.next() else {
             return (null_at(span), 1);
         };
         let (mut expr, mut depth) = self.expr_d(first);
-        for pred in it {
-            let end = self.span_of(&pred);
-            let mut quantifier = Quantifier::Some;
-            let mut binding = None;
-            let mut condition = None;
-            for c in pred.into_inner() {
-                match c.as_rule() {
-                    Rule::quantifier => {
-                        quantifier = match c.as_str() {
-                            "!" => Quantifier::Every,
-                            "^" => Quantifier::None,
-                            _ => Quantifier::Some,
-                        }
+        for c in it {
+            match c.as_rule() {
+                Rule::member_name => {
+                    let member = self.ident(&c);
+                    self.check_name(&member, NameUse::Reference);
+                    if self.deep(depth + 1, member.span) {
+                        break;
                     }
-                    Rule::binding => {
-                        let name = self.ident(&c);
-                        self.check_name(&name, NameUse::Binding);
-                        binding = Some(name);
-                    }
-                    Rule::expr => condition = Some(self.expr_d(c)),
-                    _ => {}
+                    let span = expr.span.to(member.span);
+                    expr = Expr {
+                        kind: ExprKind::Member {
+                            receiver: Box::new(expr),
+                            member,
+                        },
+                        span,
+                    };
+                    depth += 1;
                 }
+                Rule::predicate => {
+                    let Some(d) = self.predicate(c, &mut expr, depth) else {
+                        break;
+                    };
+                    depth = d;
+                }
+                _ => {}
             }
-            let (condition, cond_depth) = condition.unwrap_or_else(|| (null_at(end), 1));
-            let d = 1 + depth.max(cond_depth);
-            if self.deep(d, end) {
-                break;
-            }
-            let span = expr.span.to(end);
-            expr = Expr {
-                kind: ExprKind::Collection {
-                    quantifier,
-                    collection: Box::new(expr),
-                    binding,
-                    condition: Box::new(condition),
-                },
-                span,
-            };
-            depth = d;
         }
         (expr, depth)
     }
 
-    /// `primary (. name)*`
-    fn member(&mut self, p: Pair<'a, Rule>) -> (Expr, u32) {
-        let span = self.span_of(&p);
-        let mut it = p.into_inner();
-        let Some(first) = it.next() else {
-            return (null_at(span), 1);
-        };
-        let (mut expr, mut depth) = self.expr_d(first);
-        for c in it.filter(|c| c.as_rule() == Rule::member_name) {
-            let member = self.ident(&c);
-            self.check_name(&member, NameUse::Reference);
-            if self.deep(depth + 1, member.span) {
-                break;
+    /// Applies `?[ binding, cond ]` to `expr`; the new depth, or `None` when
+    /// too deep.
+    fn predicate(&mut self, pred: Pair<'a, Rule>, expr: &mut Expr, depth: u32) -> Option<u32> {
+        let end = self.span_of(&pred);
+        let mut quantifier = Quantifier::Some;
+        let mut binding = None;
+        let mut condition = None;
+        for c in pred.into_inner() {
+            match c.as_rule() {
+                Rule::quantifier => {
+                    quantifier = match c.as_str() {
+                        "!" => Quantifier::Every,
+                        "^" => Quantifier::None,
+                        _ => Quantifier::Some,
+                    }
+                }
+                Rule::binding => {
+                    let name = self.ident(&c);
+                    self.check_name(&name, NameUse::Binding);
+                    binding = Some(name);
+                }
+                Rule::expr => condition = Some(self.expr_d(c)),
+                _ => {}
             }
-            let span = expr.span.to(member.span);
-            expr = Expr {
-                kind: ExprKind::Member {
-                    receiver: Box::new(expr),
-                    member,
-                },
-                span,
-            };
-            depth += 1;
         }
-        (expr, depth)
+        let (condition, cond_depth) = condition.unwrap_or_else(|| (null_at(end), 1));
+        let d = 1 + depth.max(cond_depth);
+        if self.deep(d, end) {
+            return None;
+        }
+        let span = expr.span.to(end);
+        let collection = std::mem::replace(expr, null_at(span));
+        *expr = Expr {
+            kind: ExprKind::Collection {
+                quantifier,
+                collection: Box::new(collection),
+                binding,
+                condition: Box::new(condition),
+            },
+            span,
+        };
+        Some(d)
     }
 
     fn primary(&mut self, p: Pair<'a, Rule>) -> (Expr, u32) {
@@ -318,6 +331,30 @@ impl<'a> Lower<'a> {
             Some(args) => ExprKind::Call { callee: name, args },
         };
         (Expr { kind, span }, depth)
+    }
+}
+
+fn binary_op(op: &str) -> BinaryOp {
+    match op {
+        "&&" => BinaryOp::And,
+        "||" => BinaryOp::Or,
+        "==" => BinaryOp::Eq,
+        "!=" => BinaryOp::Ne,
+        "<" => BinaryOp::Lt,
+        "<=" => BinaryOp::Le,
+        ">" => BinaryOp::Gt,
+        ">=" => BinaryOp::Ge,
+        _ => BinaryOp::In,
+    }
+}
+
+/// Binding strength; higher binds tighter.
+fn precedence(op: BinaryOp) -> u8 {
+    match op {
+        BinaryOp::And | BinaryOp::Or => 1,
+        BinaryOp::Eq | BinaryOp::Ne => 2,
+        BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => 3,
+        BinaryOp::In => 4,
     }
 }
 

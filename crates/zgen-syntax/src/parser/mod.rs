@@ -12,8 +12,6 @@ mod model;
 mod names;
 mod recovery;
 
-use std::collections::HashMap;
-
 use pest::iterators::Pair;
 use pest::Parser as _;
 use pest_derive::Parser;
@@ -51,12 +49,13 @@ pub fn parse(file: FileId, text: &str) -> (ast::SchemaFile, Diagnostics) {
         file,
         ..Default::default()
     };
-    let comment_ends = scan
+    let mut comment_ends: Vec<(usize, usize)> = scan
         .comments
         .iter()
         .map(|c| (c.span.end as usize, c.span.start as usize))
         .chain(scan.docs.iter().map(|d| (d.end, d.start)))
         .collect();
+    comment_ends.sort_unstable();
     let mut cx = Lower {
         file,
         text: &input,
@@ -88,8 +87,8 @@ pub(crate) struct Lower<'a> {
     file: FileId,
     /// The parser input: the file text with masked ranges blanked.
     text: &'a str,
-    /// Start of each comment by its end offset, for trimming spans.
-    comment_ends: HashMap<usize, usize>,
+    /// `(end, start)` of each comment, sorted, for trimming spans.
+    comment_ends: Vec<(usize, usize)>,
     /// Offset of the text pest is parsing within `text` (non-zero only when
     /// a failed file is parsed declaration by declaration).
     base: usize,
@@ -112,12 +111,27 @@ impl<'a> Lower<'a> {
         let start = self.base + s.start();
         let mut end = self.base + s.end();
         loop {
+            let before = end;
             let trimmed = self
                 .slice(start, end)
                 .trim_end_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
             end = start + trimmed.len();
-            match self.comment_ends.get(&end) {
-                Some(&c) if c >= start && c < end => end = c,
+            // a comment ends before a line break (trimmed), at the end of
+            // the text, or with `*/`
+            let may_follow_comment = end != before
+                || end == self.text.len()
+                || self.text.as_bytes().get(end.wrapping_sub(1)) == Some(&b'/');
+            if !may_follow_comment {
+                break;
+            }
+            let comment_start = self
+                .comment_ends
+                .binary_search_by_key(&end, |&(e, _)| e)
+                .ok()
+                .and_then(|i| self.comment_ends.get(i))
+                .map(|&(_, s)| s);
+            match comment_start {
+                Some(c) if c >= start && c < end => end = c,
                 _ => break,
             }
         }

@@ -216,13 +216,13 @@ fn describe(rule: Rule, line: bool) -> Option<&'static str> {
     use Rule::*;
     Some(match rule {
         paren | unary | not_op | this_lit | null_lit | true_lit | false_lit | number | array
-        | object | ref_or_call | expr | equality | relational | in_expr | collection | member
-        | kw_this | kw_null | kw_true | kw_false => "an expression",
+        | object | ref_or_call | expr | operand | member | kw_this | kw_null | kw_true
+        | kw_false => "an expression",
         string => "a string",
-        dot | predicate | quantifier | kw_in | rel_op | eq_op | logic_op => "an operator",
+        dot | predicate | quantifier | kw_in | binop => "an operator",
         ident | decl_name | field_name | param_name | type_name | mixin_name | arg_name
         | member_name | binding => "a name",
-        type_ref | unsupported_type | kw_unsupported => "a type",
+        type_ref | unsupported_type | unsupported_word | kw_unsupported => "a type",
         array_suffix => "`[]`",
         optional_suffix => "`?`",
         field_attr | field_attr_name => "an `@` attribute",
