@@ -13,6 +13,7 @@
 
 mod aggregate;
 mod args;
+mod compiled;
 mod defaults;
 mod engine;
 mod error;
