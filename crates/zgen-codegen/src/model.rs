@@ -25,17 +25,17 @@ pub fn model_file(schema: &Schema, id: ModelId) -> TokenStream {
     );
     let record = record(schema, model, &fields);
     let builders = [
-        (&where_, "`where`: which rows."),
-        (&unique, "A unique key: one row."),
-        (&order, "One `orderBy` key."),
-        (&select, "`select`: the fields to return."),
-        (&include, "`include`: the relations to load."),
+        (&where_, " `where`: which rows."),
+        (&unique, " A unique key: one row."),
+        (&order, " One `orderBy` key."),
+        (&select, " `select`: the fields to return."),
+        (&include, " `include`: the relations to load."),
         (
             &omit,
-            "`omit`: fields to leave out (or, with `false`, to add back).",
+            " `omit`: fields to leave out (or, with `false`, to add back).",
         ),
-        (&create, "The `data` of a create."),
-        (&update, "The `data` of an update."),
+        (&create, " The `data` of a create."),
+        (&update, " The `data` of an update."),
     ]
     .iter()
     .map(|(ty, doc)| builder_struct(ty, doc))

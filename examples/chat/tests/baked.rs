@@ -1,6 +1,8 @@
 //! The engine baked into the generated code is exactly the one the runtime
 //! compiles from the same schema.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use zgen_client::zgen_runtime::Engine;
 
 #[test]

@@ -1,5 +1,7 @@
 //! The chat rules, end to end through the generated API on SQLite.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use chat::db::{self, ChatCreate, ChatUpdate, ChatWhereUnique, User, UserCreate, UserWhereUnique};
 use zgen_client::rusqlite::Connection;
 use zgen_client::zgen_runtime::Reason;

@@ -4,6 +4,7 @@
 mod check;
 mod db;
 mod fmt;
+mod generate;
 mod query;
 mod sql;
 
@@ -55,6 +56,7 @@ pub fn run(cli: Cli) -> ExitCode {
             DbCommand::Push(args) => db::push(args, color),
         },
         Command::Query(args) => query::run(args, color),
+        Command::Generate(args) => generate::run(args, color),
     };
     match outcome {
         Ok(Verdict::Clean) => ExitCode::SUCCESS,
