@@ -146,3 +146,18 @@ fn corpus_snapshots() {
         insta::assert_snapshot!(format!("corpus__{project}"), summary);
     }
 }
+
+/// A `@computed` field is read-only: results have it, data builders do not.
+#[test]
+fn computed_fields_have_no_data_setter() {
+    let files = files_of(&fixture("shop.zmodel"));
+    let account = text(files.iter().find(|f| f.path == "account.rs").unwrap());
+    assert!(account.contains("pub post_count: i32"), "{account}");
+    for data in ["impl AccountCreate {", "impl AccountUpdate {"] {
+        let start = account.find(data).unwrap();
+        let block = &account[start..];
+        let block = &block[..block.find("\n}\n").unwrap()];
+        assert!(block.contains("pub fn email("), "{block}");
+        assert!(!block.contains("fn post_count("), "{block}");
+    }
+}
