@@ -44,6 +44,9 @@ pub enum Command {
     /// Serve ZenStack's RPC API over HTTP, with the schema's access rules.
     #[command(after_help = SERVE_HELP)]
     Serve(ServeArgs),
+    /// Generate typed Rust code with the schema's rules compiled in.
+    #[command(after_help = GENERATE_HELP)]
+    Generate(GenerateArgs),
 }
 
 const SERVE_HELP: &str = "\
@@ -141,6 +144,40 @@ pub enum JwtAlg {
     Rs256,
     #[value(name = "ES256")]
     Es256,
+}
+
+const GENERATE_HELP: &str = "\
+Writes typed Rust modules for SCHEMA into DIR: `mod.rs` (enums, typed JSON,
+the sync `Client` and the `AsyncClient`), one file per model (its struct and
+argument builders), and `schema.bin` (the checked schema and its compiled
+rules, embedded by `mod.rs`). The code needs the `zgen-client` crate. Files
+whose contents are unchanged are not rewritten. With --check nothing is
+written: the path of each stale or missing file is printed.
+
+Exit codes:
+  0  code generated (with --check: up to date)
+  1  the schema has errors (with --check: generated code is stale)
+  2  usage error, or a file could not be read or written";
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The entry schema [default: schema.zmodel, then zenstack/schema.zmodel]
+    #[arg(value_name = "SCHEMA")]
+    pub schema: Option<PathBuf>,
+
+    /// The output folder.
+    #[arg(short = 'o', long = "out", value_name = "DIR", default_value = "zgen")]
+    pub out: PathBuf,
+
+    /// Write nothing; exit 1 when the files in DIR are not what would be
+    /// generated.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Leave out the async client (which needs `zgen-client`'s `tokio`
+    /// feature).
+    #[arg(long)]
+    pub no_async: bool,
 }
 
 const QUERY_HELP: &str = "\

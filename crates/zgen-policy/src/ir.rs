@@ -7,10 +7,11 @@
 //! ([`Val::Auth`]) until [`crate::bind`] replaces them with the request's
 //! values; only then is the predicate lowered to SQL.
 
+use serde::{Deserialize, Serialize};
 use zgen_sema::{FieldId, Scalar};
 
 /// A constant value, typed the way the database stores it.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub enum Value {
     #[default]
     Null,
@@ -28,7 +29,7 @@ impl Value {
 }
 
 /// A path from a scope's row through to-one relations.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RowRef {
     /// 0 is the row the rule is about; `n` is the n-th enclosing collection
     /// predicate or `check()` row, outermost first.
@@ -47,7 +48,7 @@ impl RowRef {
 }
 
 /// A scalar-valued term.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Val {
     /// A column of the row `row` reaches; NULL when a hop finds no row.
     Column {
@@ -83,7 +84,7 @@ impl Val {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum CmpOp {
     Eq,
     Ne,
@@ -94,7 +95,7 @@ pub enum CmpOp {
 }
 
 /// `contains`, `startsWith`, `endsWith`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum LikeKind {
     Contains,
     StartsWith,
@@ -105,7 +106,7 @@ pub enum LikeKind {
 }
 
 /// The three collection quantifiers (P-33).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Quantifier {
     Some,
     Every,
@@ -113,7 +114,7 @@ pub enum Quantifier {
 }
 
 /// A condition with SQL's three-valued semantics.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Pred {
     True,
     False,
@@ -185,11 +186,32 @@ pub enum Pred {
     },
     /// A construct the dialect cannot express (array functions on SQLite);
     /// using the rule raises `not-supported`.
-    Unsupported(&'static str),
+    Unsupported(#[serde(deserialize_with = "interned")] Reason),
+}
+
+/// A fixed message. An alias, so that serde does not borrow it from the
+/// input (which would tie decoding to `'static` bytes).
+pub type Reason = &'static str;
+
+/// Decodes the reason of [`Pred::Unsupported`]: a handful of distinct
+/// messages, each leaked once and then shared, so decoding compiled
+/// policies any number of times allocates a bounded amount.
+fn interned<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    use std::collections::BTreeSet;
+    use std::sync::Mutex;
+    static SEEN: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let text = String::deserialize(d)?;
+    let mut seen = SEEN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(known) = seen.get(text.as_str()) {
+        return Ok(known);
+    }
+    let leaked: &'static str = Box::leak(text.into_boxed_str());
+    seen.insert(leaked);
+    Ok(leaked)
 }
 
 /// Where an auth path starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AuthRoot {
     /// `auth()` itself.
     Auth,

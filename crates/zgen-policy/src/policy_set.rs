@@ -2,10 +2,11 @@
 
 use crate::compile::Compiler;
 use crate::ir::Pred;
+use serde::{Deserialize, Serialize};
 use zgen_sema::{FieldId, ModelId, Operation, Schema};
 
 /// The compiled policies of one model. `auth()` is still symbolic.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ModelPolicy {
     /// Model-level conditions, indexed like [`Operation::ALL`].
     operations: [Pred; 5],
@@ -23,7 +24,7 @@ impl ModelPolicy {
 }
 
 /// The compiled policies of every model of a schema.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PolicySet {
     models: Vec<Option<ModelPolicy>>,
 }

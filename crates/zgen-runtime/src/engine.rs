@@ -25,6 +25,12 @@ impl Engine {
     /// The engine of a schema that checked without errors.
     pub fn new(schema: Schema) -> Engine {
         let policies = PolicySet::compile(&schema);
+        Engine::assemble(schema, policies)
+    }
+
+    /// The engine of a schema and its compiled policies: what every
+    /// request reuses is prepared here, once.
+    pub(crate) fn assemble(schema: Schema, policies: PolicySet) -> Engine {
         let columns = (0..schema.models.len())
             .map(|i| crate::args::read_columns(&schema, ModelId(i as u32)))
             .collect();

@@ -14,6 +14,7 @@
 mod aggregate;
 mod args;
 mod bound;
+mod compiled;
 mod defaults;
 mod engine;
 mod error;

@@ -2,18 +2,19 @@
 //! become after name resolution. The policy compiler consumes these.
 
 use crate::model::{EnumId, FieldId, FunctionId, ModelId, Scalar};
+use serde::{Deserialize, Serialize};
 use zgen_diagnostics::Span;
 pub use zgen_syntax::ast::{BinaryOp, Quantifier};
 
 /// The type of an expression.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Ty {
     pub kind: TyKind,
     pub list: bool,
     pub nullable: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TyKind {
     Scalar(Scalar),
     Null,
@@ -96,7 +97,7 @@ pub fn assignable(to: TyKind, from: TyKind) -> bool {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Literal {
     String(String),
     /// Number literals keep their text; `is_integer` tells `1` from `1.5`.
@@ -105,14 +106,14 @@ pub enum Literal {
 }
 
 /// A typed expression.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Expr {
     pub kind: ExprKind,
     pub ty: Ty,
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ExprKind {
     Literal(Literal),
     Null,

@@ -2,13 +2,14 @@
 //! and every attribute argument bound and typed.
 
 use crate::expr::Expr;
+use serde::{Deserialize, Serialize};
 use zgen_diagnostics::Span;
 pub use zgen_syntax::ast::ModelKind;
 
 macro_rules! id_type {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         pub struct $name(pub u32);
 
         impl $name {
@@ -29,14 +30,14 @@ id_type! {
 }
 
 /// A field of a model: the model and the position in its merged field list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct FieldId {
     pub model: ModelId,
     pub index: u32,
 }
 
 /// The whole checked schema.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Schema {
     pub datasource: Option<Datasource>,
     pub models: Vec<Model>,
@@ -93,7 +94,7 @@ impl Schema {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Provider {
     Sqlite,
     Postgresql,
@@ -111,14 +112,14 @@ impl Provider {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Datasource {
     pub name: String,
     pub provider: Option<Provider>,
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Plugin {
     pub name: String,
     pub provider: Option<String>,
@@ -126,7 +127,7 @@ pub struct Plugin {
 }
 
 /// A model, view, `type` or abstract model with its merged members.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Model {
     pub name: String,
     pub kind: ModelKind,
@@ -176,7 +177,7 @@ impl Model {
 }
 
 /// The scalar types of the language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Scalar {
     String,
     Boolean,
@@ -221,7 +222,7 @@ impl Scalar {
 }
 
 /// What a field's declared type names.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FieldTypeKind {
     Scalar(Scalar),
     Enum(EnumId),
@@ -234,7 +235,7 @@ pub enum FieldTypeKind {
     Unresolved,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldType {
     pub kind: FieldTypeKind,
     pub list: bool,
@@ -242,7 +243,7 @@ pub struct FieldType {
 }
 
 /// A field with its resolved type and attributes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Field {
     pub name: String,
     pub docs: Vec<String>,
@@ -291,7 +292,7 @@ impl Field {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RelationKind {
     OneToOne,
     /// This side is the single end (`author User`) of a one-to-many.
@@ -302,7 +303,7 @@ pub enum RelationKind {
     ManyToMany,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReferentialAction {
     Cascade,
     Restrict,
@@ -325,7 +326,7 @@ impl ReferentialAction {
 }
 
 /// Resolved relation of a relation field.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Relation {
     /// The `@relation("name")`, if given.
     pub name: Option<String>,
@@ -347,7 +348,7 @@ impl Relation {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Enum {
     pub name: String,
     pub docs: Vec<String>,
@@ -357,7 +358,7 @@ pub struct Enum {
     pub builtin: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EnumValue {
     pub name: String,
     pub span: Span,
@@ -376,14 +377,14 @@ impl EnumValue {
 }
 
 /// A parameter or return type of a function, attribute or procedure.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParamType {
     pub kind: ParamTypeKind,
     pub list: bool,
     pub optional: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ParamTypeKind {
     Scalar(Scalar),
     Null,
@@ -404,7 +405,7 @@ pub enum ParamTypeKind {
 }
 
 /// Where a function may be called (`@@@expressionContext`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ExpressionContext {
     DefaultValue,
     AccessPolicy,
@@ -433,7 +434,7 @@ impl ExpressionContext {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Function {
     pub name: String,
     pub docs: Vec<String>,
@@ -445,14 +446,14 @@ pub struct Function {
     pub builtin: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FunctionParam {
     pub name: String,
     pub ty: ParamType,
 }
 
 /// A declared attribute (`attribute @x(...)`), built in or the user's.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AttributeDecl {
     /// With its `@` prefix.
     pub name: String,
@@ -468,14 +469,14 @@ pub struct AttributeDecl {
     pub builtin: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AttributeParam {
     pub name: String,
     pub positional: bool,
     pub ty: ParamType,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Procedure {
     pub name: String,
     pub mutation: bool,
@@ -485,7 +486,7 @@ pub struct Procedure {
 }
 
 /// An attribute application with its arguments bound to parameters.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AttributeApp {
     /// With its `@` prefix.
     pub name: String,
@@ -518,7 +519,7 @@ impl AttributeApp {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BoundArg {
     /// The declaration parameter index; `None` when it could not be bound.
     pub param: Option<usize>,
@@ -528,14 +529,14 @@ pub struct BoundArg {
 }
 
 /// `@@allow` or `@@deny` (and the field-level forms).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RuleKind {
     Allow,
     Deny,
 }
 
 /// A set of policy operations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
 pub struct Operations {
     pub create: bool,
     pub read: bool,
@@ -545,7 +546,7 @@ pub struct Operations {
 }
 
 /// One operation a rule can govern.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Operation {
     Create,
     Read,
@@ -601,7 +602,7 @@ impl Operations {
 }
 
 /// A policy rule with its parsed operation list and checked condition.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PolicyRule {
     pub kind: RuleKind,
     pub operations: Operations,

@@ -5,6 +5,7 @@
 //! doc comments, parentheses); ordinary comments are kept beside the tree in
 //! [`SchemaFile::comments`]. Nothing here is resolved: names are strings.
 
+use serde::{Deserialize, Serialize};
 use zgen_diagnostics::{FileId, Span};
 
 /// A name as written, with its span.
@@ -118,7 +119,7 @@ pub struct ConfigField {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ModelKind {
     Model,
     View,
@@ -392,7 +393,7 @@ pub struct ObjectEntry {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum BinaryOp {
     Eq,
     Ne,
@@ -433,7 +434,7 @@ impl BinaryOp {
 }
 
 /// The three collection predicates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Quantifier {
     /// `?[ ]`: some element matches.
     Some,

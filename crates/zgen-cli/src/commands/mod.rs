@@ -4,6 +4,7 @@
 mod check;
 mod db;
 mod fmt;
+mod generate;
 mod query;
 mod serve;
 mod sql;
@@ -57,6 +58,7 @@ pub fn run(cli: Cli) -> ExitCode {
         },
         Command::Query(args) => query::run(args, color),
         Command::Serve(args) => serve::run(args, color),
+        Command::Generate(args) => generate::run(args, color),
     };
     match outcome {
         Ok(Verdict::Clean) => ExitCode::SUCCESS,

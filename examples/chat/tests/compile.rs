@@ -1,0 +1,12 @@
+//! The generated API's types at work: correct use compiles, misuse does not.
+
+#[test]
+fn generated_api_compile_tests() {
+    let t = trybuild::TestCases::new();
+    t.pass("tests/ui/pass_*.rs");
+    t.compile_fail("tests/ui/unknown_field.rs");
+    t.compile_fail("tests/ui/wrong_type.rs");
+    t.compile_fail("tests/ui/wrong_model.rs");
+    t.compile_fail("tests/ui/unique_needs_key.rs");
+    t.compile_fail("tests/ui/no_where_on_create.rs");
+}
