@@ -238,7 +238,7 @@ impl<'c, 'a> Filters<'c, 'a> {
         let ops = match value {
             // Json fields compare whole values; an object is a value there.
             Json::Object(ops) if !is_json(stored) => ops,
-            Json::Object(ops) if ops.contains_key("equals") => ops,
+            Json::Object(ops) if ops.contains_key("equals") || ops.contains_key("not") => ops,
             other => return self.compare(field, column, stored, CmpOp::Eq, other),
         };
         let insensitive = match ops.get("mode") {
