@@ -6,12 +6,7 @@
 #![deny(warnings)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-// A test binary uses a fraction of the API; the rest would be dead code.
-#[allow(dead_code)]
-mod shop {
-    include!(concat!(env!("OUT_DIR"), "/shop/mod.rs"));
-}
-
+use chat::shop;
 use shop::{Account, AccountCreate, AccountOmit, Address, LineCreate, OrderCreate, Role};
 use zgen_client::rust_decimal::Decimal;
 use zgen_client::{Filter, Write};
