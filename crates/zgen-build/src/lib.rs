@@ -70,6 +70,12 @@ impl Config {
         self
     }
 
+    /// The folder under `$OUT_DIR` (default `zgen`), for a second schema.
+    pub fn subdir(mut self, name: impl Into<String>) -> Self {
+        self.subdir = name.into();
+        self
+    }
+
     /// Generate the async client (default: yes).
     pub fn async_client(mut self, yes: bool) -> Self {
         self.async_client = yes;

@@ -69,24 +69,46 @@ pub fn generate(schema: Schema, options: &Options) -> Vec<GeneratedFile> {
 /// [`generate`] for a schema already compiled into an engine.
 pub fn generate_for(engine: &zgen_runtime::Engine, options: &Options) -> Vec<GeneratedFile> {
     let schema = engine.schema();
-    let mut modules = Vec::new();
-    let mut files = Vec::new();
-    for (id, model) in schema.data_models() {
-        let module = names::snake(&model.name);
-        let file = format!("{module}.rs");
-        files.push(GeneratedFile {
-            path: file.clone(),
-            contents: render(model::model_file(schema, id)),
-        });
-        modules.push((module, file));
-    }
-    let root = GeneratedFile {
+    let models: Vec<_> = schema.data_models().collect();
+    let modules: Vec<(String, String)> = models
+        .iter()
+        .map(|(_, m)| {
+            let module = names::snake(&m.name);
+            let file = format!("{module}.rs");
+            (module, file)
+        })
+        .collect();
+    // Formatting dominates; model files are independent, so they are
+    // rendered on a few threads and put back in model order.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let chunk = models.len().div_ceil(threads).max(1);
+    let rendered: Vec<Vec<u8>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = models
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(id, _)| render(model::model_file(schema, *id)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut out = Vec::with_capacity(models.len() + 2);
+    out.push(GeneratedFile {
         path: ROOT_FILE.to_string(),
         contents: render(root::root_file(schema, options, &modules)),
-    };
-    let mut out = Vec::with_capacity(files.len() + 2);
-    out.push(root);
-    out.extend(files);
+    });
+    for ((_, file), contents) in modules.iter().zip(rendered) {
+        out.push(GeneratedFile {
+            path: file.clone(),
+            contents,
+        });
+    }
     out.push(GeneratedFile {
         path: "schema.bin".to_string(),
         contents: engine.to_compiled(),

@@ -2,7 +2,7 @@
 //! `Model` implementation.
 
 use crate::names;
-use crate::types::{maybe_absent, role, visible, writable, Role};
+use crate::types::{maybe_absent, queryable, role, visible, writable, Role};
 use proc_macro2::TokenStream;
 use quote::quote;
 use zgen_sema::{Field, Model, ModelId, Schema};
@@ -40,10 +40,11 @@ pub fn model_file(schema: &Schema, id: ModelId) -> TokenStream {
     .iter()
     .map(|(ty, doc)| builder_struct(ty, doc))
     .collect::<Vec<_>>();
-    let where_methods = where_methods(schema, &fields, &where_);
+    let stored: Vec<&Field> = fields.iter().copied().filter(|f| queryable(f)).collect();
+    let where_methods = where_methods(schema, &stored, &where_);
     let unique_methods = unique_methods(schema, model, id);
-    let order_methods = order_methods(schema, &fields);
-    let (select_methods, include_methods, omit_methods) = shape_methods(schema, &fields);
+    let order_methods = order_methods(schema, &stored);
+    let (select_methods, include_methods, omit_methods) = shape_methods(schema, &stored);
     let data_methods = data_methods(schema, &fields);
     quote! {
         use super::*;
@@ -292,6 +293,8 @@ fn unique_methods(schema: &Schema, model: &Model, id: ModelId) -> TokenStream {
         .attributes
         .iter()
         .filter(|a| a.name == "@@id" || a.name == "@@unique");
+    // `@@id` and `@@unique` on the same fields are one key.
+    let mut seen = std::collections::BTreeSet::new();
     for attr in compound {
         let Some(list) = attr.arg(0) else { continue };
         let zgen_sema::expr::ExprKind::Array(items) = &list.value.kind else {
@@ -317,6 +320,9 @@ fn unique_methods(schema: &Schema, model: &Model, id: ModelId) -> TokenStream {
                     .collect::<Vec<_>>()
                     .join("_")
             });
+        if !seen.insert(key.clone()) {
+            continue;
+        }
         let m = names::field(&key);
         let mut params = Vec::new();
         let mut inserts = Vec::new();

@@ -139,7 +139,8 @@ pub fn root_file(schema: &Schema, options: &Options, modules: &[(String, String)
                 Client(self.0.with_auth(auth))
             }
 
-            pub fn session(&self) -> &zc::Session<'c> {
+            /// The untyped session (engine client, connection).
+            pub fn as_session(&self) -> &zc::Session<'c> {
                 &self.0
             }
 

@@ -79,9 +79,13 @@ fn scalar(s: Scalar) -> TokenStream {
 }
 
 /// The field may be absent or null in a result: optional, omitted by
-/// default (`@omit`), or masked by a field-level read rule.
+/// default (`@omit`), masked by a field-level read rule, or computed (the
+/// SQLite engine has no column for it).
 pub fn maybe_absent(field: &Field) -> bool {
-    field.ty.optional || field.has_attribute("@omit") || !field.rules.is_empty()
+    field.ty.optional
+        || field.has_attribute("@omit")
+        || !field.rules.is_empty()
+        || field.is_computed()
 }
 
 /// Fields a client may write: not computed.
@@ -92,8 +96,15 @@ pub fn writable(field: &Field) -> bool {
 /// The fields the generated API shows: relations to stored models and
 /// stored values. Relations to `type`s (mixin-only holders) are left out.
 pub fn visible<'a>(schema: &'a Schema, model: &'a Model) -> impl Iterator<Item = &'a Field> {
+    // (Computed fields stay in the struct; `queryable` leaves them out of
+    // the argument builders.)
     model.fields.iter().filter(move |f| match f.ty.kind {
         FieldTypeKind::Model(m) => schema.model(m).is_data_model(),
         _ => true,
     })
+}
+
+/// Fields the engine can filter, sort, select and omit: stored ones.
+pub fn queryable(field: &Field) -> bool {
+    !field.is_computed()
 }

@@ -8,6 +8,12 @@ pub mod db {
     include!(concat!(env!("OUT_DIR"), "/zgen/mod.rs"));
 }
 
+/// The generator's type fixture (`crates/zgen-codegen/tests/fixtures/shop.zmodel`),
+/// generated here so that its code is compiled and tested too.
+pub mod shop {
+    include!(concat!(env!("OUT_DIR"), "/shop/mod.rs"));
+}
+
 use db::{Chat, ChatCreate, ChatUpdate, ChatWhere, ChatWhereUnique, User, UserCreate};
 use std::fmt::Write as _;
 use zgen_client::{Filter, Sort, ToOneFilter, Write};

@@ -9,4 +9,5 @@ fn generated_api_compile_tests() {
     t.compile_fail("tests/ui/wrong_model.rs");
     t.compile_fail("tests/ui/unique_needs_key.rs");
     t.compile_fail("tests/ui/no_where_on_create.rs");
+    t.compile_fail("tests/ui/read_only_field.rs");
 }
