@@ -20,7 +20,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
 if [ ! -f generated/schema.ts ]; then
     # The ZenStack CLI needs Object.groupBy, which Node 20 lacks.
-    NODE_OPTIONS=--require=./polyfill.cjs npx zen generate --schema ./schema.zmodel --output ./generated >/dev/null
+    NODE_OPTIONS=--require=../../tests/zenstack/polyfill.cjs npx zen generate --schema ./schema.zmodel --output ./generated >/dev/null
 fi
 
 wait_for() {

@@ -11,67 +11,21 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::json;
 use std::hint::black_box;
 use typed_bench::db::{self, PostCreate, PostOrderBy, PostUpdate, PostWhereUnique};
-use zgen_client::rusqlite::{params, Connection};
 use zgen_client::{Sort, Update};
 
-const USERS: i64 = 100;
-const POSTS: i64 = 10_000;
+#[path = "../../../crates/zgen-runtime/benches/support/blog.rs"]
+mod blog;
+
+use blog::{open, POSTS, USERS};
+
 const ME: i32 = 1;
 
-fn open(path: &std::path::Path) -> Connection {
-    let conn = Connection::open(path).unwrap();
-    conn.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-    )
-    .unwrap();
-    conn
-}
-
+/// The engine benchmark's tables and rows, the tables made by the
+/// generated code.
 fn seed(path: &std::path::Path) {
     let mut conn = open(path);
     db::create_tables(&conn).unwrap();
-    let tx = conn.transaction().unwrap();
-    {
-        let mut user = tx
-            .prepare("INSERT INTO User (id, email, name) VALUES (?1, ?2, ?3)")
-            .unwrap();
-        for id in 1..=USERS {
-            user.execute(params![
-                id,
-                format!("user{id}@example.com"),
-                format!("User {id}")
-            ])
-            .unwrap();
-        }
-        let mut post = tx
-            .prepare(
-                "INSERT INTO Post (id, title, content, published, authorId, views, createdAt) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )
-            .unwrap();
-        for id in 1..=POSTS {
-            let author = (id - 1) % USERS + 1;
-            let content =
-                (id % 10 != 0).then(|| format!("Body of post {id}. {}", "lorem ipsum ".repeat(8)));
-            let created = format!(
-                "2024-01-{:02}T{:02}:{:02}:00.000Z",
-                id % 28 + 1,
-                id % 24,
-                id % 60
-            );
-            post.execute(params![
-                id,
-                format!("Post number {id}"),
-                content,
-                id % 2 == 0,
-                author,
-                id % 1000,
-                created
-            ])
-            .unwrap();
-        }
-    }
-    tx.commit().unwrap();
+    blog::seed(&mut conn);
 }
 
 fn me() -> db::User {

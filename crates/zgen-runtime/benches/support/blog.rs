@@ -76,54 +76,13 @@ pub fn fixture() -> Fixture {
     let engine = Engine::from_source(SCHEMA).unwrap_or_else(|e| panic!("schema: {e}"));
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("blog.db");
-    let mut seed = open(&path);
+    let mut conn = open(&path);
     for stmt in zgen_policy::ddl::create_statements(engine.schema()) {
-        seed.execute_batch(&stmt)
+        conn.execute_batch(&stmt)
             .unwrap_or_else(|e| panic!("{e}: {stmt}"));
     }
-    let tx = seed.transaction().expect("begin");
-    {
-        let mut user = tx
-            .prepare("INSERT INTO User (id, email, name) VALUES (?1, ?2, ?3)")
-            .expect("prepare user");
-        for id in 1..=USERS {
-            user.execute(params![
-                id,
-                format!("user{id}@example.com"),
-                format!("User {id}")
-            ])
-            .expect("insert user");
-        }
-        let mut post = tx
-            .prepare(
-                "INSERT INTO Post (id, title, content, published, authorId, views, createdAt) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )
-            .expect("prepare post");
-        for id in 1..=POSTS {
-            let author = (id - 1) % USERS + 1;
-            let content =
-                (id % 10 != 0).then(|| format!("Body of post {id}. {}", "lorem ipsum ".repeat(8)));
-            let created = format!(
-                "2024-01-{:02}T{:02}:{:02}:00.000Z",
-                id % 28 + 1,
-                id % 24,
-                id % 60
-            );
-            post.execute(params![
-                id,
-                format!("Post number {id}"),
-                content,
-                id % 2 == 0,
-                author,
-                id % 1000,
-                created
-            ])
-            .expect("insert post");
-        }
-    }
-    tx.commit().expect("commit");
-    drop(seed);
+    seed(&mut conn);
+    drop(conn);
 
     let readable = (1..=POSTS)
         .filter(|id| id % 2 == 0 || (id - 1) % USERS + 1 == ME)
@@ -221,4 +180,51 @@ pub fn check_equivalent(f: &Fixture) {
         )
         .unwrap_or_else(|e| panic!("engine findMany: {e}"));
     assert_eq!(engine, raw_find_page(&f.raw_conn), "findMany");
+}
+
+/// The benchmark's rows: 100 users and 10,000 posts (every other one
+/// published, authors round-robin), in one transaction on tables that exist.
+pub fn seed(conn: &mut Connection) {
+    let tx = conn.transaction().expect("begin");
+    {
+        let mut user = tx
+            .prepare("INSERT INTO User (id, email, name) VALUES (?1, ?2, ?3)")
+            .expect("prepare user");
+        for id in 1..=USERS {
+            user.execute(params![
+                id,
+                format!("user{id}@example.com"),
+                format!("User {id}")
+            ])
+            .expect("insert user");
+        }
+        let mut post = tx
+            .prepare(
+                "INSERT INTO Post (id, title, content, published, authorId, views, createdAt) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .expect("prepare post");
+        for id in 1..=POSTS {
+            let author = (id - 1) % USERS + 1;
+            let content =
+                (id % 10 != 0).then(|| format!("Body of post {id}. {}", "lorem ipsum ".repeat(8)));
+            let created = format!(
+                "2024-01-{:02}T{:02}:{:02}:00.000Z",
+                id % 28 + 1,
+                id % 24,
+                id % 60
+            );
+            post.execute(params![
+                id,
+                format!("Post number {id}"),
+                content,
+                id % 2 == 0,
+                author,
+                id % 1000,
+                created
+            ])
+            .expect("insert post");
+        }
+    }
+    tx.commit().expect("commit");
 }
