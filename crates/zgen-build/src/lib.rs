@@ -31,6 +31,7 @@ pub struct Config {
     out_dir: Option<PathBuf>,
     subdir: String,
     async_client: bool,
+    http_api: bool,
     color: bool,
 }
 
@@ -40,6 +41,7 @@ impl Default for Config {
             out_dir: None,
             subdir: "zgen".to_string(),
             async_client: true,
+            http_api: false,
             color: false,
         }
     }
@@ -73,6 +75,13 @@ impl Config {
     /// The folder under `$OUT_DIR` (default `zgen`), for a second schema.
     pub fn subdir(mut self, name: impl Into<String>) -> Self {
         self.subdir = name.into();
+        self
+    }
+
+    /// Generate `api()`, ZenStack's RPC API over HTTP for the schema
+    /// (needs `zgen-client`'s `server` feature); off by default.
+    pub fn http_api(mut self, yes: bool) -> Self {
+        self.http_api = yes;
         self
     }
 
@@ -116,6 +125,7 @@ impl Config {
         let options = Options {
             layout,
             async_client: self.async_client,
+            http_api: self.http_api,
         };
         let files = zgen_codegen::generate(schema, &options);
         write_files(&dir, &files).map_err(|e| Error {

@@ -178,6 +178,11 @@ pub struct GenerateArgs {
     /// feature).
     #[arg(long)]
     pub no_async: bool,
+
+    /// Also generate `api()`, ZenStack's RPC API over HTTP for the schema
+    /// (needs `zgen-client`'s `server` feature).
+    #[arg(long)]
+    pub http_api: bool,
 }
 
 const QUERY_HELP: &str = "\

@@ -37,6 +37,20 @@ fn generate_writes_the_root_model_files_and_the_compiled_schema() {
 }
 
 #[test]
+fn http_api_is_generated_only_when_asked() {
+    let dir = project();
+    zgen(dir.path()).args(["generate"]).assert().code(0);
+    let root = std::fs::read_to_string(dir.path().join("zgen/mod.rs")).unwrap();
+    assert!(!root.contains("pub fn api("), "{root}");
+    zgen(dir.path())
+        .args(["generate", "--http-api"])
+        .assert()
+        .code(0);
+    let root = std::fs::read_to_string(dir.path().join("zgen/mod.rs")).unwrap();
+    assert!(root.contains("pub fn api(pool: zc::zgen_server::Pool)"), "{root}");
+}
+
+#[test]
 fn unchanged_files_are_not_rewritten() {
     let dir = project();
     zgen(dir.path()).args(["generate"]).assert().code(0);

@@ -29,6 +29,8 @@ pub use session::Session;
 pub use value::{Assign, FieldValue};
 pub use write::{Update, Write};
 pub use zgen_runtime::{PolicyReason, Reason};
+#[cfg(feature = "server")]
+pub use zgen_server;
 
 // Generated code names its dependencies through this crate, so a project
 // depends on `zgen-client` alone.

@@ -42,6 +42,9 @@ pub struct Options {
     pub layout: Layout,
     /// Generate `AsyncClient` (needs `zgen-client`'s `tokio` feature).
     pub async_client: bool,
+    /// Generate `api()`, ZenStack's RPC API over HTTP for this schema
+    /// (needs `zgen-client`'s `server` feature).
+    pub http_api: bool,
 }
 
 impl Default for Options {
@@ -49,6 +52,7 @@ impl Default for Options {
         Options {
             layout: Layout::Modules,
             async_client: true,
+            http_api: false,
         }
     }
 }

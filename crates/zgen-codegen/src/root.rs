@@ -53,6 +53,19 @@ pub fn root_file(schema: &Schema, options: &Options, modules: &[(String, String)
             }
         }
     });
+    let http_api = options.http_api.then(|| {
+        quote! {
+            /// ZenStack's RPC API over this schema (`zgen_server::Api`) with
+            /// the same compiled rules as the clients: give it the auth
+            /// function (or a JWT verifier), then mount its `router()` under
+            /// any prefix.
+            pub fn api(pool: zc::zgen_server::Pool) -> zc::Result<zc::zgen_server::Api> {
+                let engine = zc::zgen_runtime::Engine::from_compiled(COMPILED)
+                    .map_err(zc::Error::Decode)?;
+                Ok(zc::zgen_server::Api::new(std::sync::Arc::new(engine), pool))
+            }
+        }
+    });
     let async_client = options.async_client.then(|| {
         quote! {
             /// The client for async code: each operation runs on a blocking
@@ -148,6 +161,7 @@ pub fn root_file(schema: &Schema, options: &Options, modules: &[(String, String)
         }
 
         #async_client
+        #http_api
     }
 }
 

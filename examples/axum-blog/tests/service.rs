@@ -101,3 +101,68 @@ async fn anonymous_writes_and_bad_tokens_are_unauthorized() {
     let (status, _) = call(&app, Some(&forged), "GET", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+/// The generated `api()`: ZenStack's RPC protocol over the same baked rules,
+/// mounted under a prefix, with the auth value from the caller's function.
+#[tokio::test]
+async fn generated_rpc_api_applies_the_baked_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("blog.db");
+    {
+        let conn = zgen_client::rusqlite::Connection::open(&path).unwrap();
+        db::create_tables(&conn).unwrap();
+    }
+    let pool = zgen_client::zgen_server::Pool::open(&path, 2).unwrap();
+    // a test stand-in for token verification: `x-user: ID` signs in as ID
+    let api = db::api(pool).unwrap().auth(|parts| {
+        Ok(parts
+            .headers
+            .get("x-user")
+            .and_then(|v| v.to_str().ok()?.parse::<i64>().ok())
+            .map(|id| serde_json::json!({ "id": id })))
+    });
+    let app = axum::Router::new().nest("/api/model", api.router());
+    let send = |method: &str, uri: &str, user: Option<&str>, body: Option<&str>| {
+        let mut req = Request::builder().method(method).uri(uri);
+        if let Some(u) = user {
+            req = req.header("x-user", u);
+        }
+        let req = match body {
+            Some(b) => req
+                .header("content-type", "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .unwrap();
+        let app = app.clone();
+        async move {
+            let res = app.oneshot(req).await.unwrap();
+            let status = res.status();
+            let bytes = res.into_body().collect().await.unwrap().to_bytes();
+            (
+                status,
+                serde_json::from_slice::<serde_json::Value>(&bytes).unwrap(),
+            )
+        }
+    };
+    let (status, _) = send(
+        "POST",
+        "/api/model/user/create",
+        None,
+        Some(r#"{"data":{"id":1,"email":"a@x.io"}}"#),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let draft = r#"{"data":{"title":"draft","authorId":1}}"#;
+    // anonymous may not post as user 1
+    let (status, body) = send("POST", "/api/model/post/create", None, Some(draft)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"]["rejectedByPolicy"], true);
+    let (status, _) = send("POST", "/api/model/post/create", Some("1"), Some(draft)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    // the draft is the author's alone
+    let (_, body) = send("GET", "/api/model/post/findMany", None, None).await;
+    assert_eq!(body["data"], serde_json::json!([]));
+    let (_, body) = send("GET", "/api/model/post/findMany", Some("1"), None).await;
+    assert_eq!(body["data"][0]["title"], "draft");
+}

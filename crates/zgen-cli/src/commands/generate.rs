@@ -18,6 +18,7 @@ pub fn run(args: &GenerateArgs, color: bool) -> Result<Verdict, CliError> {
     let options = Options {
         layout: Layout::Modules,
         async_client: !args.no_async,
+        http_api: args.http_api,
     };
     let generated = zgen_codegen::generate(schema, &options);
     let dir = &args.out;
