@@ -47,7 +47,10 @@ fn http_api_is_generated_only_when_asked() {
         .assert()
         .code(0);
     let root = std::fs::read_to_string(dir.path().join("zgen/mod.rs")).unwrap();
-    assert!(root.contains("pub fn api(pool: zc::zgen_server::Pool)"), "{root}");
+    assert!(
+        root.contains("pub fn api(pool: zc::zgen_server::Pool)"),
+        "{root}"
+    );
 }
 
 #[test]

@@ -39,9 +39,22 @@ async fn call(
     method: &str,
     body: Option<&str>,
 ) -> (StatusCode, serde_json::Value) {
-    let mut req = Request::builder().method(method).uri("/posts");
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
+    let auth = token.map(|t| ("authorization", format!("Bearer {t}")));
+    request(app, method, "/posts", auth, body).await
+}
+
+/// One request with an optional header and JSON body; the JSON answer
+/// (`null` when there is none).
+async fn request(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    header: Option<(&str, String)>,
+    body: Option<&str>,
+) -> (StatusCode, serde_json::Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some((name, value)) = header {
+        req = req.header(name, value);
     }
     let req = match body {
         Some(b) => req
@@ -122,28 +135,9 @@ async fn generated_rpc_api_applies_the_baked_rules() {
             .map(|id| serde_json::json!({ "id": id })))
     });
     let app = axum::Router::new().nest("/api/model", api.router());
-    let send = |method: &str, uri: &str, user: Option<&str>, body: Option<&str>| {
-        let mut req = Request::builder().method(method).uri(uri);
-        if let Some(u) = user {
-            req = req.header("x-user", u);
-        }
-        let req = match body {
-            Some(b) => req
-                .header("content-type", "application/json")
-                .body(Body::from(b.to_string())),
-            None => req.body(Body::empty()),
-        }
-        .unwrap();
-        let app = app.clone();
-        async move {
-            let res = app.oneshot(req).await.unwrap();
-            let status = res.status();
-            let bytes = res.into_body().collect().await.unwrap().to_bytes();
-            (
-                status,
-                serde_json::from_slice::<serde_json::Value>(&bytes).unwrap(),
-            )
-        }
+    let send = |method: &'static str, uri: &'static str, user: Option<&str>, body| {
+        let header = user.map(|u| ("x-user", u.to_string()));
+        request(&app, method, uri, header, body)
     };
     let (status, _) = send(
         "POST",
