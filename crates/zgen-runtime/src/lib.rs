@@ -21,6 +21,7 @@ mod error;
 mod keys;
 mod operations;
 mod password;
+mod plan;
 mod read;
 mod validate;
 mod value;

@@ -7,9 +7,11 @@ use crate::args::filter::Filters;
 use crate::args::select::{readable_column, FindArgs, Selection};
 use crate::engine::Client;
 use crate::error::{Error, Result};
+use crate::plan::{self, Plan, Shape};
 use crate::value::into_json;
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
+use std::sync::Arc;
 use zgen_policy::ir::{CmpOp, Pred, RowRef, Val, Value};
 use zgen_policy::sql::Sql;
 use zgen_policy::storage::{join_table, relation_keys};
@@ -82,14 +84,76 @@ impl<'a> Client<'a> {
         &self,
         model: ModelId,
         args: &FindArgs<'_>,
-        mut filters: Filters<'_, 'a>,
+        filters: Filters<'_, 'a>,
         extra: Vec<Pred>,
         paginate: bool,
     ) -> Result<Fetched> {
+        let sql = self.select(model, args, filters, extra, paginate)?;
+        self.fetch_rows(model, args, &sql.text, &sql.params, paginate)
+    }
+
+    /// Readable rows of `model` matching `args`, shaped as the selection
+    /// asks, through the plan for the arguments' shape ([`crate::plan`]);
+    /// without a shape, as [`Self::find`] does.
+    pub(crate) fn find_planned(
+        &self,
+        model: ModelId,
+        shape: Option<Shape>,
+        args: &FindArgs<'_>,
+    ) -> Result<Vec<Json>> {
+        let Some(shape) = shape else {
+            return self.find(model, args, Filters::new(self), Vec::new());
+        };
+        let keyed = |value: &dyn Fn(usize) -> Value| -> Vec<Pred> {
+            let first = shape.slots.len() - shape.keyed.len();
+            shape
+                .keyed
+                .iter()
+                .enumerate()
+                .map(|(i, field)| Pred::Cmp {
+                    op: CmpOp::Eq,
+                    lhs: Val::Column {
+                        row: RowRef::this(),
+                        field: *field,
+                        ty: zgen_policy::scalar_of(self.schema(), *field),
+                    },
+                    rhs: Val::Const(value(first + i)),
+                })
+                .collect()
+        };
+        let plan = match self.bound.plans.get(&shape.key) {
+            Some(plan) => plan,
+            None => {
+                let mut filters = Filters::new(self);
+                filters.planning = true;
+                let sql = self.select(model, args, filters, keyed(&plan::sentinel), true)?;
+                let Some(plan) = Plan::new(sql, shape.slots.len()) else {
+                    let extra = keyed(&|i| shape.slots[i].clone());
+                    return self.find(model, args, Filters::new(self), extra);
+                };
+                let plan = Arc::new(plan);
+                self.bound.plans.put(shape.key.clone(), Arc::clone(&plan));
+                plan
+            }
+        };
+        let params = plan.params(&shape.slots);
+        let fetched = self.fetch_rows(model, args, &plan.text, &params, true)?;
+        self.shape(model, &args.selection, fetched)
+    }
+
+    /// The text and parameters of [`Self::fetch`]'s SELECT.
+    fn select(
+        &self,
+        model: ModelId,
+        args: &FindArgs<'_>,
+        mut filters: Filters<'_, 'a>,
+        extra: Vec<Pred>,
+        paginate: bool,
+    ) -> Result<Sql> {
         let columns = self.columns(model);
         let mut conditions = vec![
             filters.readable(model, 0)?,
-            filters.filter(model, 0, args.filter)?,
+            filters.top_filter(model, args.filter)?,
         ];
         conditions.extend(extra);
         let masks: Vec<(FieldId, Pred)> = self
@@ -148,12 +212,26 @@ impl<'a> Client<'a> {
         sql.push(" AS \"t0\" WHERE ");
         w.pred(&Pred::And(conditions), &mut sql);
         self.write_order(&mut w, &order, &masks, &mut sql);
-        let in_memory = !args.distinct.is_empty();
-        if paginate && !in_memory {
+        if paginate && args.distinct.is_empty() {
             self.write_limit(args.skip, args.take.map(i64::abs), &mut sql);
         }
+        Ok(sql)
+    }
 
-        let raw = self.query(&sql)?;
+    /// Runs a SELECT from [`Self::select`] and applies what SQL did not:
+    /// `distinct`, and the order of a backwards `take`.
+    fn fetch_rows(
+        &self,
+        model: ModelId,
+        args: &FindArgs<'_>,
+        text: &str,
+        params: &[Value],
+        paginate: bool,
+    ) -> Result<Fetched> {
+        let columns = self.columns(model);
+        let backwards = args.take.is_some_and(|t| t < 0);
+        let in_memory = !args.distinct.is_empty();
+        let raw = self.query_text(text, params)?;
         let mut fetched = Fetched {
             columns: columns.to_vec(),
             ..Fetched::default()

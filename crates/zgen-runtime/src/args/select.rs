@@ -193,12 +193,15 @@ pub(crate) fn selection<'j>(
                     return Err(invalid(format!("unknown scalar field `{k}` in `omit`")));
                 }
             }
-            out.scalars = field_ids
-                .filter(|id| {
-                    let f = schema.field(*id);
-                    readable_column(f) && !crate::password::is_secret(f) && !omitted(f)
-                })
-                .collect();
+            out.scalars = match omit {
+                None => client.visible(model).to_vec(),
+                Some(_) => field_ids
+                    .filter(|id| {
+                        let f = schema.field(*id);
+                        readable_column(f) && !crate::password::is_secret(f) && !omitted(f)
+                    })
+                    .collect(),
+            };
             for (key, value) in include.into_iter().flatten() {
                 if key == "_count" {
                     out.counts = counts(client, model, value)?;

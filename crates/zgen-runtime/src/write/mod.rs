@@ -4,6 +4,7 @@
 
 mod create;
 mod delete;
+mod one_statement;
 mod relations;
 mod update;
 
@@ -11,6 +12,7 @@ use crate::args::filter::Filters;
 use crate::args::select::{read_args, FindArgs};
 use crate::engine::Client;
 use crate::error::{Error, Result};
+use crate::plan::read_back_shape;
 use crate::value::to_db;
 use serde_json::{Map, Value as Json};
 use zgen_policy::id_fields;
@@ -209,13 +211,16 @@ impl<'a> Client<'a> {
 
     /// Reads a written row back under the read rule (P-95, P-111): an
     /// unreadable result is `cannot-read-back`; the write stays.
+    /// `raw` are the write's arguments, `args` their selection.
     pub(crate) fn read_back(
         &self,
         model: ModelId,
         id: &RowId,
+        raw: &Map<String, Json>,
         args: &FindArgs<'_>,
     ) -> Result<Json> {
-        let row = self.find(model, args, Filters::new(self), vec![self.id_condition(id)])?;
+        let shape = read_back_shape(model, raw, id);
+        let row = self.find_planned(model, Some(shape), args)?;
         row.into_iter()
             .next()
             .ok_or_else(|| Error::cannot_read_back(self.model_name(model)))

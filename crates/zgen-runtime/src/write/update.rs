@@ -25,6 +25,9 @@ impl<'a> Client<'a> {
         require_unique(self.schema(), model, args.get("where"))?;
         let data = data_arg(name, args)?;
         let result = self.result_args(model, args)?;
+        if let Some(id) = self.update_in_one_statement(model, args.get("where"), data)? {
+            return self.read_back(model, &id, args, &result);
+        }
         let id = self.atomically(|| {
             // a row the rule does not allow "does not exist" (P-110); data
             // that leaves the row's own columns alone issues no UPDATE, so
@@ -41,7 +44,7 @@ impl<'a> Client<'a> {
                 .ok_or_else(|| Error::not_found(name))?;
             self.update_row(model, &id, data)
         })?;
-        self.read_back(model, &id, &result)
+        self.read_back(model, &id, args, &result)
     }
 
     pub(crate) fn update_many(
@@ -105,7 +108,7 @@ impl<'a> Client<'a> {
                 None => self.create_row(model, create, &[]),
             }
         })?;
-        self.read_back(model, &id, &result)
+        self.read_back(model, &id, args, &result)
     }
 
     /// Whether `data` sets a column of the row itself: a scalar, or a
