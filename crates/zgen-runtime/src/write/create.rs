@@ -94,6 +94,7 @@ impl<'a> Client<'a> {
         fixed: &[(FieldId, Value)],
         skip_duplicates: bool,
     ) -> Result<Option<RowId>> {
+        self.reject_delegate_create(model)?;
         let split = self.split(model, data)?;
         self.reject_parent_keys(model, &split.scalars, fixed)?;
         let mut scalars = split.scalars;
@@ -129,9 +130,9 @@ impl<'a> Client<'a> {
                 None => values.push((field, value)),
             }
         }
+        self.set_discriminators(model, &mut values);
         self.require_columns(model, &values)?;
-        self.check_create(model, &values)?;
-        let Some(id) = self.insert(model, &values, skip_duplicates)? else {
+        let Some(id) = self.insert_checked(model, &values, skip_duplicates)? else {
             return Ok(None);
         };
         for (relation, ops) in later {
@@ -186,7 +187,7 @@ impl<'a> Client<'a> {
 
     /// The pre-create check (P-90): the create rule evaluated on the
     /// candidate row, every column present (NULL when not supplied).
-    fn check_create(&self, model: ModelId, values: &[(FieldId, Value)]) -> Result<()> {
+    pub(crate) fn check_create(&self, model: ModelId, values: &[(FieldId, Value)]) -> Result<()> {
         let policy = self.policy(model, Operation::Create)?;
         match policy {
             Pred::True => return Ok(()),
@@ -238,7 +239,7 @@ impl<'a> Client<'a> {
 
     /// `INSERT … RETURNING <ids>`; `None` when `skip_duplicates` skipped
     /// the row.
-    fn insert(
+    pub(crate) fn insert(
         &self,
         model: ModelId,
         values: &[(FieldId, Value)],

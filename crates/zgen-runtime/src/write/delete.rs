@@ -52,12 +52,15 @@ impl Client<'_> {
 
     /// `DELETE … WHERE <id>`; the caller chose `id` under the delete rule.
     pub(crate) fn delete_by_id(&self, model: ModelId, id: &RowId) -> Result<()> {
-        let mut sql = Sql::default();
-        sql.push("DELETE FROM ");
-        sql.ident(self.dialect(), self.schema().model(model).db_name());
-        sql.push(" WHERE ");
-        write_id(self, id, &mut sql);
-        self.execute(&sql)?;
+        // a delegate model's row is in its bases' and sub-models' tables too
+        for (table, id) in self.delete_levels(model, id) {
+            let mut sql = Sql::default();
+            sql.push("DELETE FROM ");
+            sql.ident(self.dialect(), self.schema().model(table).db_name());
+            sql.push(" WHERE ");
+            write_id(self, &id, &mut sql);
+            self.execute(&sql)?;
+        }
         Ok(())
     }
 }

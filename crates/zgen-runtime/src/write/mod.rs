@@ -165,7 +165,7 @@ impl<'a> Client<'a> {
             sql.push("1");
         }
         sql.push(" FROM ");
-        sql.ident(self.dialect(), self.schema().model(model).db_name());
+        self.source(model, &mut sql);
         sql.push(" AS \"t0\" WHERE ");
         w.pred(&condition, &mut sql);
         if let Some(n) = limit {

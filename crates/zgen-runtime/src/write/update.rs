@@ -315,7 +315,7 @@ impl<'a> Client<'a> {
         let mut w = self.writer("t0").with_before("b0");
         let mut sql = Sql::default();
         sql.push("SELECT COUNT(1) FROM ");
-        sql.ident(d, self.schema().model(model).db_name());
+        self.source(model, &mut sql);
         sql.push(" AS \"t0\", (SELECT ");
         for (i, (f, v)) in columns.iter().zip(before).enumerate() {
             if i > 0 {

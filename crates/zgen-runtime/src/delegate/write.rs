@@ -1,0 +1,151 @@
+//! Writes of delegate models: create inserts the root base's row first
+//! (its discriminator naming the level below), then each level down to the
+//! model, every level checked against its own create rule (P-93); update
+//! sets each column in the table that stores it; delete removes the row
+//! from every level's table.
+
+use crate::engine::Client;
+use crate::error::{Error, Result};
+use crate::write::RowId;
+use zgen_policy::delegate::{
+    at_level, chain, descendants, discriminator, discriminator_value, has_base, is_delegate,
+    storing_level,
+};
+use zgen_policy::ir::Value;
+use zgen_sema::{FieldId, ModelId, Operation};
+
+/// The part of an update one table takes: the table's model, the row's id
+/// there, the column values.
+pub(crate) type LevelUpdate = (ModelId, RowId, Vec<(FieldId, Value)>);
+
+/// Sets `field` to `value` in `row`, replacing a value it had.
+fn put(row: &mut Vec<(FieldId, Value)>, field: FieldId, value: Value) {
+    match row.iter_mut().find(|(f, _)| *f == field) {
+        Some(slot) => slot.1 = value,
+        None => row.push((field, value)),
+    }
+}
+
+impl Client<'_> {
+    /// A delegate base is created only through its sub-models.
+    pub(crate) fn reject_delegate_create(&self, model: ModelId) -> Result<()> {
+        if is_delegate(self.schema(), model) {
+            let name = self.model_name(model);
+            return Err(Error::not_supported(
+                Some(name),
+                format!("model `{name}` is a delegate and cannot be created directly"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Sets the discriminator of each delegate base of `model` to the name
+    /// of the level below it (I-3), whatever the data said, as ZenStack
+    /// does.
+    pub(crate) fn set_discriminators(&self, model: ModelId, values: &mut Vec<(FieldId, Value)>) {
+        let schema = self.schema();
+        let levels = chain(schema, model);
+        for pair in levels.windows(2) {
+            let [below, base] = pair else { continue };
+            if let Some(field) =
+                discriminator(schema, *base).and_then(|f| at_level(schema, f, model))
+            {
+                put(
+                    values,
+                    field,
+                    Value::Text(discriminator_value(schema, *below)),
+                );
+            }
+        }
+    }
+
+    /// Checks the create rule and inserts the row `values` of `model`,
+    /// level by level from the root base when it has one. `None` when
+    /// `skip_duplicates` skipped it.
+    pub(crate) fn insert_checked(
+        &self,
+        model: ModelId,
+        values: &[(FieldId, Value)],
+        skip_duplicates: bool,
+    ) -> Result<Option<RowId>> {
+        let schema = self.schema();
+        if !has_base(schema, model) {
+            self.check_create(model, values)?;
+            return self.insert(model, values, skip_duplicates);
+        }
+        let levels = chain(schema, model);
+        let mut all = values.to_vec();
+        let mut id: RowId = Vec::new();
+        for level in levels.into_iter().rev() {
+            for (f, v) in &id {
+                put(&mut all, *f, v.clone());
+            }
+            // the level's rule sees every field the level has; its table
+            // takes those it stores
+            let row: Vec<(FieldId, Value)> = all
+                .iter()
+                .filter_map(|(f, v)| Some((at_level(schema, *f, level)?, v.clone())))
+                .collect();
+            self.check_create(level, &row)?;
+            let stored: Vec<(FieldId, Value)> = row
+                .into_iter()
+                .filter(|(f, _)| storing_level(schema, *f) == level)
+                .collect();
+            let Some(new) = self.insert(level, &stored, skip_duplicates)? else {
+                return Ok(None);
+            };
+            id = self.id_at_level(&new, model);
+        }
+        Ok(Some(id))
+    }
+
+    /// `assignments` of the row `id` of `model` grouped by the table that
+    /// stores them, root base first. A base level's update rule must hold
+    /// for its part of the row, or the row is not found (as ZenStack
+    /// updates each base with its own rule).
+    pub(crate) fn assignments_by_level(
+        &self,
+        model: ModelId,
+        id: &RowId,
+        assignments: &[(FieldId, Value)],
+    ) -> Result<Vec<LevelUpdate>> {
+        let schema = self.schema();
+        if !has_base(schema, model) {
+            return Ok(vec![(model, id.clone(), assignments.to_vec())]);
+        }
+        let mut out = Vec::new();
+        for level in chain(schema, model).into_iter().rev() {
+            let part: Vec<(FieldId, Value)> = assignments
+                .iter()
+                .filter(|(f, _)| storing_level(schema, *f) == level)
+                .filter_map(|(f, v)| Some((at_level(schema, *f, level)?, v.clone())))
+                .collect();
+            if part.is_empty() {
+                continue;
+            }
+            let level_id = self.id_at_level(id, level);
+            if level != model {
+                let rule = self.policy(level, Operation::Update)?;
+                if !self.holds(level, &level_id, &rule)? {
+                    return Err(Error::not_found(self.model_name(model)));
+                }
+            }
+            out.push((level, level_id, part));
+        }
+        Ok(out)
+    }
+
+    /// The tables a row of `model` lives in, each with the row's id there:
+    /// its sub-models' (deepest first, a row may have none there), its own,
+    /// then its bases' up to the root, the order a delete takes.
+    pub(crate) fn delete_levels(&self, model: ModelId, id: &RowId) -> Vec<(ModelId, RowId)> {
+        let schema = self.schema();
+        let mut below = descendants(schema, model);
+        below.sort_by_key(|m| std::cmp::Reverse(chain(schema, *m).len()));
+        below
+            .into_iter()
+            .chain(chain(schema, model))
+            .map(|level| (level, self.id_at_level(id, level)))
+            .collect()
+    }
+}

@@ -1,0 +1,318 @@
+//! Delegate models (spec I-2..I-4, P-93, P-161): multi-table inheritance
+//! as ZenStack v3 stores it, on real SQLite databases.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+use common::{reason, Db, NO_ACCESS};
+use serde_json::json;
+
+const MEDIA: &str = r#"
+datasource db { provider = 'sqlite' }
+
+model User {
+  id     Int     @id
+  assets Asset[]
+  @@allow('all', true)
+}
+
+model Asset {
+  id        Int     @id @default(autoincrement())
+  kind      String
+  title     String
+  published Boolean @default(false)
+  owner     User?   @relation(fields: [ownerId], references: [id])
+  ownerId   Int?
+  secret    String? @allow('read', auth() == owner)
+  @@delegate(kind)
+  @@allow('all', auth() == owner)
+  @@allow('read', published)
+}
+
+model Video extends Asset {
+  duration  Int
+  codec     String?
+  videoKind String
+  @@delegate(videoKind)
+  @@deny('update', duration > 100)
+}
+
+model Movie extends Video {
+  director String
+  @@delegateMap('film')
+}
+
+model Image extends Asset {
+  width Int
+  @@deny('create', width > 1000)
+}
+"#;
+
+fn media() -> Db {
+    let db = Db::new(MEDIA);
+    db.ok(None, "User", "create", json!({"data": {"id": 1}}));
+    db.ok(None, "User", "create", json!({"data": {"id": 2}}));
+    db
+}
+
+fn u(id: i64) -> Option<serde_json::Value> {
+    Some(json!({ "id": id }))
+}
+
+#[test]
+fn i_4_a_sub_model_row_is_stored_in_its_table_and_its_bases() {
+    let db = media();
+    let video = db.ok(
+        u(1),
+        "Movie",
+        "create",
+        json!({"data": {"title": "v", "duration": 5, "director": "d", "owner": {"connect": {"id": 1}}}}),
+    );
+    assert_eq!(
+        video,
+        json!({"id": 1, "kind": "Video", "title": "v", "published": false,
+               "ownerId": 1, "secret": null, "duration": 5, "director": "d", "codec": null, "videoKind": "film"})
+    );
+    assert_eq!(db.raw_count("Asset"), 1);
+    assert_eq!(db.raw_count("Video"), 1);
+    assert_eq!(db.raw_count("Movie"), 1);
+    let (kind, title): (String, String) = db
+        .conn
+        .query_row("SELECT kind, title FROM Asset WHERE id = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((kind.as_str(), title.as_str()), ("Video", "v"));
+}
+
+#[test]
+fn i_3_each_base_discriminator_names_the_level_below() {
+    let db = media();
+    db.ok(
+        u(1),
+        "Movie",
+        "create",
+        json!({"data": {"title": "m", "duration": 90, "director": "d", "ownerId": 1}}),
+    );
+    assert_eq!(db.raw_count("Asset"), 1);
+    assert_eq!(db.raw_count("Video"), 1);
+    assert_eq!(db.raw_count("Movie"), 1);
+    let kind: String = db
+        .conn
+        .query_row("SELECT kind FROM Asset", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kind, "Video");
+    let video_kind: String = db
+        .conn
+        .query_row("SELECT videoKind FROM Video", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(video_kind, "film");
+    let movie = db.ok(u(1), "Movie", "findFirst", json!({"where": {"title": "m"}}));
+    assert_eq!(movie["director"], json!("d"));
+    assert_eq!(movie["duration"], json!(90));
+    assert_eq!(movie["kind"], json!("Video"));
+}
+
+#[test]
+fn a_delegate_base_cannot_be_created_directly() {
+    let db = media();
+    let r = db.run(
+        u(1),
+        "Asset",
+        "create",
+        json!({"data": {"kind": "x", "title": "t"}}),
+    );
+    assert_eq!(reason(r), "not-supported");
+    assert_eq!(db.raw_count("Asset"), 0);
+}
+
+#[test]
+fn reads_through_the_base_carry_the_sub_model_fields() {
+    let db = media();
+    db.ok(
+        u(1),
+        "Movie",
+        "create",
+        json!({"data": {"title": "v", "duration": 5, "director": "d", "ownerId": 1}}),
+    );
+    db.ok(
+        u(1),
+        "Image",
+        "create",
+        json!({"data": {"title": "i", "width": 7, "ownerId": 1}}),
+    );
+    db.ok(
+        u(1),
+        "Movie",
+        "create",
+        json!({"data": {"title": "m", "duration": 9, "director": "d", "ownerId": 1}}),
+    );
+    let all = db.ok(u(1), "Asset", "findMany", json!({"orderBy": {"id": "asc"}}));
+    assert_eq!(all[0]["duration"], json!(5));
+    assert_eq!(all[0].get("width"), None);
+    assert_eq!(all[1]["width"], json!(7));
+    assert_eq!(all[2]["director"], json!("d"));
+    assert_eq!(all[2]["duration"], json!(9));
+    let selected = db.ok(
+        u(1),
+        "Asset",
+        "findMany",
+        json!({"select": {"id": true}, "orderBy": {"id": "asc"}}),
+    );
+    assert_eq!(selected, json!([{"id": 1}, {"id": 2}, {"id": 3}]));
+    // through a relation declared on the other side
+    let user = db.ok(
+        u(1),
+        "User",
+        "findUnique",
+        json!({"where": {"id": 1}, "include": {"assets": true}}),
+    );
+    assert_eq!(user["assets"][1]["width"], json!(7));
+}
+
+#[test]
+fn filters_and_order_on_inherited_fields() {
+    let db = media();
+    for (title, duration) in [("b", 1), ("a", 2), ("c", 3)] {
+        db.ok(
+            u(1),
+            "Movie",
+            "create",
+            json!({"data": {"title": title, "duration": duration, "director": "d", "ownerId": 1}}),
+        );
+    }
+    let found = db.ok(
+        u(1),
+        "Movie",
+        "findMany",
+        json!({"where": {"title": {"not": "c"}, "owner": {"id": 1}}, "orderBy": {"title": "asc"}, "select": {"title": true, "duration": true}}),
+    );
+    assert_eq!(
+        found,
+        json!([{"title": "a", "duration": 2}, {"title": "b", "duration": 1}])
+    );
+    let count = db.ok(
+        u(1),
+        "Movie",
+        "count",
+        json!({"where": {"duration": {"gt": 1}}}),
+    );
+    assert_eq!(count, json!(2));
+}
+
+#[test]
+fn i_2_base_rules_are_inherited_and_combined() {
+    let db = media();
+    db.ok(
+        u(1),
+        "Movie",
+        "create",
+        json!({"data": {"id": 10, "title": "v", "duration": 5, "director": "d", "ownerId": 1}}),
+    );
+    // the base's read rule applies to the sub-model
+    assert_eq!(db.ok(u(2), "Movie", "findMany", json!({})), json!([]));
+    db.raw("UPDATE Asset SET published = 1");
+    assert_eq!(db.ok(u(2), "Movie", "count", json!({})), json!(1));
+    // the base's create rule: only for one's own assets
+    let r = db.run(
+        u(2),
+        "Movie",
+        "create",
+        json!({"data": {"title": "x", "duration": 1, "director": "d", "ownerId": 1}}),
+    );
+    assert_eq!(reason(r), NO_ACCESS);
+    // the sub-model's own deny, on top of the base's allow
+    let r = db.run(
+        u(1),
+        "Image",
+        "create",
+        json!({"data": {"title": "x", "width": 2000, "ownerId": 1}}),
+    );
+    assert_eq!(reason(r), NO_ACCESS);
+    assert_eq!(db.raw_count("Asset"), 1);
+}
+
+#[test]
+fn p_161_field_rules_of_the_base_are_inherited() {
+    let db = media();
+    db.ok(u(1), "Movie", "create", json!({"data": {"title": "v", "duration": 5, "director": "d", "ownerId": 1, "secret": "s", "published": true}}));
+    assert_eq!(
+        db.ok(u(1), "Movie", "findFirst", json!({}))["secret"],
+        json!("s")
+    );
+    assert_eq!(
+        db.ok(u(2), "Movie", "findFirst", json!({}))["secret"],
+        json!(null)
+    );
+}
+
+#[test]
+fn update_sets_each_column_in_its_table() {
+    let db = media();
+    db.ok(
+        u(1),
+        "Movie",
+        "create",
+        json!({"data": {"id": 1, "title": "v", "duration": 5, "director": "d", "ownerId": 1}}),
+    );
+    let v = db.ok(
+        u(1),
+        "Movie",
+        "update",
+        json!({"where": {"id": 1}, "data": {"title": "w", "duration": {"increment": 1}}}),
+    );
+    assert_eq!(
+        (v["title"].clone(), v["duration"].clone()),
+        (json!("w"), json!(6))
+    );
+    // the sub-model's deny on the row before the update
+    db.ok(
+        u(1),
+        "Movie",
+        "update",
+        json!({"where": {"id": 1}, "data": {"duration": 200}}),
+    );
+    let r = db.run(
+        u(1),
+        "Movie",
+        "update",
+        json!({"where": {"id": 1}, "data": {"title": "z"}}),
+    );
+    assert_eq!(reason(r), "not-found");
+    let n = db.ok(
+        u(1),
+        "Asset",
+        "updateMany",
+        json!({"data": {"published": true}}),
+    );
+    assert_eq!(n, json!({"count": 1}));
+}
+
+#[test]
+fn delete_removes_every_level() {
+    let db = media();
+    db.ok(
+        u(1),
+        "Movie",
+        "create",
+        json!({"data": {"id": 1, "title": "m", "duration": 9, "director": "d", "ownerId": 1}}),
+    );
+    db.ok(
+        u(1),
+        "Image",
+        "create",
+        json!({"data": {"id": 2, "title": "i", "width": 1, "ownerId": 1}}),
+    );
+    let gone = db.ok(u(1), "Movie", "delete", json!({"where": {"id": 1}}));
+    assert_eq!(gone["director"], json!("d"));
+    assert_eq!(
+        (
+            db.raw_count("Asset"),
+            db.raw_count("Video"),
+            db.raw_count("Movie")
+        ),
+        (1, 0, 0)
+    );
+    db.ok(u(1), "Asset", "deleteMany", json!({}));
+    assert_eq!((db.raw_count("Asset"), db.raw_count("Image")), (0, 0));
+}
