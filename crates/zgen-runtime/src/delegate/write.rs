@@ -7,11 +7,12 @@
 use crate::engine::Client;
 use crate::error::{Error, Result};
 use crate::write::RowId;
+use serde_json::Value as Json;
 use zgen_policy::delegate::{
     at_level, chain, descendants, discriminator, discriminator_value, has_base, is_delegate,
     storing_level,
 };
-use zgen_policy::ir::Value;
+use zgen_policy::ir::{Pred, Value};
 use zgen_sema::{FieldId, ModelId, Operation};
 
 /// The part of an update one table takes: the table's model, the row's id
@@ -99,10 +100,95 @@ impl Client<'_> {
         Ok(Some(id))
     }
 
+    /// `updateMany`/`deleteMany` (`what`) with a `limit` on a sub-model are
+    /// refused, as ZenStack refuses them.
+    pub(crate) fn reject_sub_model_limit(
+        &self,
+        model: ModelId,
+        limit: Option<usize>,
+        what: &str,
+    ) -> Result<()> {
+        if limit.is_some() && has_base(self.schema(), model) {
+            return Err(Error::not_supported(
+                Some(self.model_name(model)),
+                format!("{what} with a limit is not supported for polymorphic models"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether `key` names a discriminator of `model` or of one of its
+    /// bases: the engine sets those, so ZenStack's input schema has no such
+    /// field.
+    pub(crate) fn is_discriminator(&self, model: ModelId, key: &str) -> bool {
+        let schema = self.schema();
+        chain(schema, model)
+            .into_iter()
+            .filter_map(|level| discriminator(schema, level))
+            .any(|f| schema.field(f).name == key)
+    }
+
+    /// The rule a write's target rows of `model` are chosen under for
+    /// `op`. A delegate sub-model's row is found under its read rule when
+    /// updated: each table the update touches then checks its own level's
+    /// update rule ([`Self::assignments_by_level`]), as ZenStack updates
+    /// level by level.
+    pub(crate) fn target_rule(&self, model: ModelId, op: Operation) -> Result<Pred> {
+        if op == Operation::Update && has_base(self.schema(), model) {
+            return self.policy(model, Operation::Read);
+        }
+        self.policy(model, op)
+    }
+
+    /// The levels of `model` whose tables hold the scalar fields `data`
+    /// sets, root base first.
+    fn touched_levels(&self, model: ModelId, data: &Json) -> Vec<ModelId> {
+        let schema = self.schema();
+        let m = schema.model(model);
+        let fields: Vec<FieldId> = data
+            .as_object()
+            .into_iter()
+            .flat_map(|o| o.keys())
+            .filter_map(|k| m.field_by_name(k))
+            .filter(|(_, f)| !f.is_relation())
+            .map(|(index, _)| FieldId { model, index })
+            .collect();
+        chain(schema, model)
+            .into_iter()
+            .rev()
+            .filter(|level| fields.iter().any(|f| storing_level(schema, *f) == *level))
+            .collect()
+    }
+
+    /// Whether the update rule of `level` allows updating its part of the
+    /// row `id` (of `model`).
+    fn level_allows_update(&self, level: ModelId, id: &RowId) -> Result<bool> {
+        let rule = self.policy(level, Operation::Update)?;
+        self.holds(level, &self.id_at_level(id, level), &rule)
+    }
+
+    /// Whether every table `data` would change allows the update of the
+    /// row `id` of a delegate sub-model (`updateMany` skips rows that fail).
+    pub(crate) fn levels_allow_update(
+        &self,
+        model: ModelId,
+        id: &RowId,
+        data: &Json,
+    ) -> Result<bool> {
+        if !has_base(self.schema(), model) {
+            return Ok(true);
+        }
+        for level in self.touched_levels(model, data) {
+            if !self.level_allows_update(level, id)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     /// `assignments` of the row `id` of `model` grouped by the table that
-    /// stores them, root base first. A base level's update rule must hold
-    /// for its part of the row, or the row is not found (as ZenStack
-    /// updates each base with its own rule).
+    /// stores them, root base first. Each level's update rule must hold for
+    /// its part of the row, or the row is not found.
     pub(crate) fn assignments_by_level(
         &self,
         model: ModelId,
@@ -123,14 +209,10 @@ impl Client<'_> {
             if part.is_empty() {
                 continue;
             }
-            let level_id = self.id_at_level(id, level);
-            if level != model {
-                let rule = self.policy(level, Operation::Update)?;
-                if !self.holds(level, &level_id, &rule)? {
-                    return Err(Error::not_found(self.model_name(model)));
-                }
+            if !self.level_allows_update(level, id)? {
+                return Err(Error::not_found(self.model_name(model)));
             }
-            out.push((level, level_id, part));
+            out.push((level, self.id_at_level(id, level), part));
         }
         Ok(out)
     }

@@ -94,8 +94,9 @@ impl<'a> Client<'a> {
         fixed: &[(FieldId, Value)],
         skip_duplicates: bool,
     ) -> Result<Option<RowId>> {
-        self.reject_delegate_create(model)?;
+        // the data is checked first, as ZenStack validates its input first
         let split = self.split(model, data)?;
+        self.reject_delegate_create(model)?;
         self.reject_parent_keys(model, &split.scalars, fixed)?;
         let mut scalars = split.scalars;
         // Owned to-one relations come first: they give foreign-key values

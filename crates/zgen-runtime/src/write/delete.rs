@@ -39,6 +39,7 @@ impl Client<'_> {
         let name = self.model_name(model);
         only_keys(name, args, &["where", "limit"])?;
         let limit = crate::args::count_arg(name, args, "limit")?.map(|n| n.max(0) as usize);
+        self.reject_sub_model_limit(model, limit, "deleting")?;
         let count = self.atomically(|| {
             let policy = self.policy(model, Operation::Delete)?;
             let ids = self.target_ids(model, args.get("where"), policy, limit)?;

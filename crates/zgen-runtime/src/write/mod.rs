@@ -46,7 +46,12 @@ impl<'a> Client<'a> {
                     format!("unknown field `{key}` in `data`"),
                 ));
             };
-            if field.is_relation() {
+            if self.is_discriminator(model, key) {
+                return Err(Error::invalid_input(
+                    Some(name),
+                    format!("discriminator `{key}` is set by the engine and cannot be written"),
+                ));
+            } else if field.is_relation() {
                 split.relations.push((FieldId { model, index }, value));
             } else if field.is_computed() {
                 return Err(Error::invalid_input(

@@ -34,7 +34,7 @@ impl<'a> Client<'a> {
             } else {
                 Operation::Read
             };
-            let policy = self.policy(model, op)?;
+            let policy = self.target_rule(model, op)?;
             let id = self
                 .target_ids(model, args.get("where"), policy, Some(1))?
                 .pop()
@@ -59,13 +59,19 @@ impl<'a> Client<'a> {
         only_keys(name, args, allowed)?;
         let data = data_arg(name, args)?;
         let limit = crate::args::count_arg(name, args, "limit")?.map(|n| n.max(0) as usize);
+        self.reject_sub_model_limit(model, limit, "updating")?;
         let ids = self.atomically(|| {
-            let policy = self.policy(model, Operation::Update)?;
+            let policy = self.target_rule(model, Operation::Update)?;
             // rows the rule does not allow are skipped silently
             let ids = self.target_ids(model, args.get("where"), policy, limit)?;
-            ids.iter()
-                .map(|id| self.update_row(model, id, data))
-                .collect::<Result<Vec<RowId>>>()
+            let mut updated = Vec::with_capacity(ids.len());
+            for id in &ids {
+                // a delegate sub-model's row also needs each touched level's rule
+                if self.levels_allow_update(model, id, data)? {
+                    updated.push(self.update_row(model, id, data)?);
+                }
+            }
+            Ok(updated)
         })?;
         if !and_return {
             return Ok(json!({ "count": ids.len() }));
