@@ -55,6 +55,11 @@ fn media() -> Db {
     db
 }
 
+/// Creates a row of `model` as user 1.
+fn create(db: &Db, model: &str, data: serde_json::Value) -> serde_json::Value {
+    db.ok(u(1), model, "create", json!({ "data": data }))
+}
+
 fn u(id: i64) -> Option<serde_json::Value> {
     Some(json!({ "id": id }))
 }
@@ -62,11 +67,10 @@ fn u(id: i64) -> Option<serde_json::Value> {
 #[test]
 fn i_4_a_sub_model_row_is_stored_in_its_table_and_its_bases() {
     let db = media();
-    let video = db.ok(
-        u(1),
+    let video = create(
+        &db,
         "Movie",
-        "create",
-        json!({"data": {"title": "v", "duration": 5, "director": "d", "owner": {"connect": {"id": 1}}}}),
+        json!({"title": "v", "duration": 5, "director": "d", "owner": {"connect": {"id": 1}}}),
     );
     assert_eq!(
         video,
@@ -88,11 +92,10 @@ fn i_4_a_sub_model_row_is_stored_in_its_table_and_its_bases() {
 #[test]
 fn i_3_each_base_discriminator_names_the_level_below() {
     let db = media();
-    db.ok(
-        u(1),
+    create(
+        &db,
         "Movie",
-        "create",
-        json!({"data": {"title": "m", "duration": 90, "director": "d", "ownerId": 1}}),
+        json!({"title": "m", "duration": 90, "director": "d", "ownerId": 1}),
     );
     assert_eq!(db.raw_count("Asset"), 1);
     assert_eq!(db.raw_count("Video"), 1);
@@ -151,23 +154,20 @@ fn limits_on_sub_model_bulk_writes_are_refused() {
 #[test]
 fn reads_through_the_base_carry_the_sub_model_fields() {
     let db = media();
-    db.ok(
-        u(1),
+    create(
+        &db,
         "Movie",
-        "create",
-        json!({"data": {"title": "v", "duration": 5, "director": "d", "ownerId": 1}}),
+        json!({"title": "v", "duration": 5, "director": "d", "ownerId": 1}),
     );
-    db.ok(
-        u(1),
+    create(
+        &db,
         "Image",
-        "create",
-        json!({"data": {"title": "i", "width": 7, "ownerId": 1}}),
+        json!({"title": "i", "width": 7, "ownerId": 1}),
     );
-    db.ok(
-        u(1),
+    create(
+        &db,
         "Movie",
-        "create",
-        json!({"data": {"title": "m", "duration": 9, "director": "d", "ownerId": 1}}),
+        json!({"title": "m", "duration": 9, "director": "d", "ownerId": 1}),
     );
     let all = db.ok(u(1), "Asset", "findMany", json!({"orderBy": {"id": "asc"}}));
     assert_eq!(all[0]["duration"], json!(5));
@@ -196,11 +196,10 @@ fn reads_through_the_base_carry_the_sub_model_fields() {
 fn filters_and_order_on_inherited_fields() {
     let db = media();
     for (title, duration) in [("b", 1), ("a", 2), ("c", 3)] {
-        db.ok(
-            u(1),
+        create(
+            &db,
             "Movie",
-            "create",
-            json!({"data": {"title": title, "duration": duration, "director": "d", "ownerId": 1}}),
+            json!({"title": title, "duration": duration, "director": "d", "ownerId": 1}),
         );
     }
     let found = db.ok(
@@ -225,11 +224,10 @@ fn filters_and_order_on_inherited_fields() {
 #[test]
 fn i_2_base_rules_are_inherited_and_combined() {
     let db = media();
-    db.ok(
-        u(1),
+    create(
+        &db,
         "Movie",
-        "create",
-        json!({"data": {"id": 10, "title": "v", "duration": 5, "director": "d", "ownerId": 1}}),
+        json!({"id": 10, "title": "v", "duration": 5, "director": "d", "ownerId": 1}),
     );
     // the base's read rule applies to the sub-model
     assert_eq!(db.ok(u(2), "Movie", "findMany", json!({})), json!([]));
@@ -257,7 +255,11 @@ fn i_2_base_rules_are_inherited_and_combined() {
 #[test]
 fn p_161_field_rules_of_the_base_are_inherited() {
     let db = media();
-    db.ok(u(1), "Movie", "create", json!({"data": {"title": "v", "duration": 5, "director": "d", "ownerId": 1, "secret": "s", "published": true}}));
+    create(
+        &db,
+        "Movie",
+        json!({"title": "v", "duration": 5, "director": "d", "ownerId": 1, "secret": "s", "published": true}),
+    );
     assert_eq!(
         db.ok(u(1), "Movie", "findFirst", json!({}))["secret"],
         json!("s")
@@ -271,11 +273,10 @@ fn p_161_field_rules_of_the_base_are_inherited() {
 #[test]
 fn update_sets_each_column_in_its_table() {
     let db = media();
-    db.ok(
-        u(1),
+    create(
+        &db,
         "Movie",
-        "create",
-        json!({"data": {"id": 1, "title": "v", "duration": 5, "director": "d", "ownerId": 1}}),
+        json!({"id": 1, "title": "v", "duration": 5, "director": "d", "ownerId": 1}),
     );
     let v = db.ok(
         u(1),
@@ -316,17 +317,15 @@ fn update_sets_each_column_in_its_table() {
 #[test]
 fn delete_removes_every_level() {
     let db = media();
-    db.ok(
-        u(1),
+    create(
+        &db,
         "Movie",
-        "create",
-        json!({"data": {"id": 1, "title": "m", "duration": 9, "director": "d", "ownerId": 1}}),
+        json!({"id": 1, "title": "m", "duration": 9, "director": "d", "ownerId": 1}),
     );
-    db.ok(
-        u(1),
+    create(
+        &db,
         "Image",
-        "create",
-        json!({"data": {"id": 2, "title": "i", "width": 1, "ownerId": 1}}),
+        json!({"id": 2, "title": "i", "width": 1, "ownerId": 1}),
     );
     let gone = db.ok(u(1), "Movie", "delete", json!({"where": {"id": 1}}));
     assert_eq!(gone["director"], json!("d"));
