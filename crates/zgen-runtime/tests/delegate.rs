@@ -340,3 +340,50 @@ fn delete_removes_every_level() {
     db.ok(u(1), "Asset", "deleteMany", json!({}));
     assert_eq!((db.raw_count("Asset"), db.raw_count("Image")), (0, 0));
 }
+
+#[test]
+fn p_70_check_on_a_relation_declared_on_the_base() {
+    let db = Db::new(
+        r#"
+datasource db { provider = 'sqlite' }
+model User {
+  id     Int     @id
+  name   String
+  assets Asset[]
+  @@allow('create', true)
+  @@allow('read', name != 'hidden')
+}
+model Asset {
+  id      Int    @id
+  kind    String
+  owner   User   @relation(fields: [ownerId], references: [id])
+  ownerId Int
+  @@delegate(kind)
+  @@allow('create', true)
+}
+model Video extends Asset {
+  duration Int
+  @@allow('read', check(owner) && owner.name != 'ann')
+}
+"#,
+    );
+    // createMany: no read-back, so unreadable rows can be created
+    for (id, name) in [(1, "ann"), (2, "bob"), (3, "hidden")] {
+        db.ok(
+            None,
+            "User",
+            "createMany",
+            json!({"data": {"id": id, "name": name}}),
+        );
+        db.ok(
+            None,
+            "Video",
+            "createMany",
+            json!({"data": {"id": id, "duration": id, "ownerId": id}}),
+        );
+    }
+    let ids = db.ok(None, "Video", "findMany", json!({"select": {"id": true}}));
+    assert_eq!(ids, json!([{"id": 2}]));
+    // the base has no read rule of its own: its rows stay hidden
+    assert_eq!(db.ok(None, "Asset", "count", json!({})), json!(0));
+}

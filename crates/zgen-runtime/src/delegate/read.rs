@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::read::{Fetched, BATCH};
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
-use zgen_policy::delegate::{at_level, descendants, is_inherited};
+use zgen_policy::delegate::{at_level, descendants, is_delegate, is_inherited};
 use zgen_policy::id_fields;
 use zgen_policy::ir::{Pred, Value};
 use zgen_sema::{FieldId, ModelId};
@@ -25,10 +25,11 @@ impl Client<'_> {
         fetched: &Fetched,
     ) -> Result<Vec<Map<String, Json>>> {
         let schema = self.schema();
-        let subs = descendants(schema, model);
-        if !selection.sub_models || subs.is_empty() || fetched.rows.is_empty() {
+        // every read passes here: only a delegate base looks further
+        if !selection.sub_models || fetched.rows.is_empty() || !is_delegate(schema, model) {
             return Ok(Vec::new());
         }
+        let subs = descendants(schema, model);
         let ids = id_fields(schema, model);
         let key_of = |values: Vec<&Value>| format!("{values:?}");
         let rows: HashMap<String, usize> = (0..fetched.rows.len())

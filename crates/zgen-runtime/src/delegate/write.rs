@@ -222,6 +222,9 @@ impl Client<'_> {
     /// then its bases' up to the root, the order a delete takes.
     pub(crate) fn delete_levels(&self, model: ModelId, id: &RowId) -> Vec<(ModelId, RowId)> {
         let schema = self.schema();
+        if !has_base(schema, model) && !is_delegate(schema, model) {
+            return vec![(model, id.clone())];
+        }
         let mut below = descendants(schema, model);
         below.sort_by_key(|m| std::cmp::Reverse(chain(schema, *m).len()));
         below
