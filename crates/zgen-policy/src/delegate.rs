@@ -136,6 +136,9 @@ pub fn write_source(schema: &Schema, dialect: &dyn Dialect, model: ModelId, out:
         out.ident(dialect, schema.model(level).db_name());
         out.push(".");
         out.ident(dialect, field.db_name());
+        // SQLite leaves a subquery's column names unspecified without `AS`
+        out.push(" AS ");
+        out.ident(dialect, field.db_name());
     }
     if first {
         out.push("1");
