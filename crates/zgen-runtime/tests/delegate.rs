@@ -387,3 +387,18 @@ model Video extends Asset {
     // the base has no read rule of its own: its rows stay hidden
     assert_eq!(db.ok(None, "Asset", "count", json!({})), json!(0));
 }
+
+#[test]
+fn create_many_skips_a_duplicate_at_the_root() {
+    let db = media();
+    let row = json!({"id": 1, "title": "i", "width": 1, "ownerId": 1});
+    create(&db, "Image", row.clone());
+    let n = db.ok(
+        u(1),
+        "Image",
+        "createMany",
+        json!({"data": [row, {"id": 2, "title": "j", "width": 2, "ownerId": 1}], "skipDuplicates": true}),
+    );
+    assert_eq!(n, json!({"count": 1}));
+    assert_eq!((db.raw_count("Asset"), db.raw_count("Image")), (2, 2));
+}

@@ -92,7 +92,10 @@ impl Client<'_> {
                 .into_iter()
                 .filter(|(f, _)| storing_level(schema, *f) == level)
                 .collect();
-            let Some(new) = self.insert(level, &stored, skip_duplicates)? else {
+            // only the root's insert may be skipped: a skipped lower level
+            // would leave its bases' rows without it
+            let skip = skip_duplicates && id.is_empty();
+            let Some(new) = self.insert(level, &stored, skip)? else {
                 return Ok(None);
             };
             id = self.id_at_level(&new, model);
