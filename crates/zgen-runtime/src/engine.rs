@@ -8,7 +8,7 @@ use std::sync::Arc;
 use zgen_policy::ir::Pred;
 use zgen_policy::sql::{Dialect, PredWriter, Sql, Sqlite};
 use zgen_policy::PolicySet;
-use zgen_sema::{FieldId, ModelId, ModelKind, Operation, Schema};
+use zgen_sema::{FieldId, ModelId, Operation, Schema};
 
 /// A checked schema and its policies, compiled once and shared by every
 /// client.
@@ -112,18 +112,6 @@ impl<'a> Client<'a> {
             .model_by_name(name)
             .filter(|id| schema.model(*id).is_data_model())
             .ok_or_else(|| Error::invalid_input(None, format!("unknown model `{name}`")))?;
-        let model = schema.model(id);
-        let delegate = model.attribute("@@delegate").is_some()
-            || model.fields.iter().any(|f| {
-                f.inherited_from
-                    .is_some_and(|base| schema.model(base).kind == ModelKind::Model)
-            });
-        if delegate {
-            return Err(Error::not_supported(
-                Some(name),
-                "delegate models are not supported by the engine yet",
-            ));
-        }
         Ok(id)
     }
 

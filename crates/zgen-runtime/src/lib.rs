@@ -16,6 +16,7 @@ mod args;
 mod bound;
 mod compiled;
 mod defaults;
+mod delegate;
 mod engine;
 mod error;
 mod keys;

@@ -153,7 +153,7 @@ impl Client<'_> {
         ]);
         let mut sql = Sql::default();
         sql.push("SELECT EXISTS (SELECT 1 FROM ");
-        sql.ident(self.dialect(), self.schema().model(model).db_name());
+        self.source(model, &mut sql);
         sql.push(" AS \"t0\" WHERE ");
         self.writer("t0").pred(&condition, &mut sql);
         sql.push(")");

@@ -20,7 +20,7 @@ use zgen_sema::{Field, FieldId, ModelId, Operation};
 
 /// Keys per batch when loading related rows (well under SQLite's limit on
 /// bound parameters).
-const BATCH: usize = 400;
+pub(crate) const BATCH: usize = 400;
 
 /// Rows of one model: every readable column, in [`Client::columns`] order,
 /// plus the `_count`s the selection asked for.
@@ -208,7 +208,7 @@ impl<'a> Client<'a> {
             sql.push("1");
         }
         sql.push(" FROM ");
-        sql.ident(self.dialect(), self.schema().model(model).db_name());
+        self.source(model, &mut sql);
         sql.push(" AS \"t0\" WHERE ");
         w.pred(&Pred::And(conditions), &mut sql);
         self.write_order(&mut w, &order, &masks, &mut sql);
@@ -597,6 +597,9 @@ impl<'a> Client<'a> {
                 )
             })
             .collect();
+        let mut sub_fields = self
+            .sub_model_fields(model, selection, &fetched)?
+            .into_iter();
         let mut out = Vec::with_capacity(fetched.rows.len());
         for (i, mut row) in fetched.rows.into_iter().enumerate() {
             let mut obj = Map::with_capacity(slots.len() + related.len() + 1);
@@ -628,6 +631,7 @@ impl<'a> Client<'a> {
                     .collect();
                 obj.insert("_count".into(), Json::Object(counts));
             }
+            obj.extend(sub_fields.next().unwrap_or_default());
             out.push(Json::Object(obj));
         }
         Ok(out)

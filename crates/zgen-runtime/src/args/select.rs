@@ -29,6 +29,9 @@ pub(crate) struct Selection<'j> {
     pub relations: Vec<(FieldId, FindArgs<'j>)>,
     /// `_count` of to-many relations, with an optional `where`.
     pub counts: Vec<(FieldId, Option<&'j Json>)>,
+    /// All fields (no `select`): rows read through a delegate base carry
+    /// their sub-model's fields too.
+    pub sub_models: bool,
 }
 
 const FIND_KEYS: &[&str] = &[
@@ -181,6 +184,7 @@ pub(crate) fn selection<'j>(
             out.scalars.sort();
         }
         None => {
+            out.sub_models = true;
             let omitted = |f: &Field| match omit.and_then(|o| o.get(&f.name)) {
                 Some(v) => truthy(v),
                 None => !default_visible(f) || !readable_column(f),

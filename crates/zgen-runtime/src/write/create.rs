@@ -21,7 +21,8 @@ impl<'a> Client<'a> {
         only_keys(name, args, &["data", "select", "include", "omit"])?;
         let data = data_arg(name, args)?;
         let result = self.result_args(model, args)?;
-        let id = if !self.has_relations(model, data) {
+        let hierarchy = zgen_policy::delegate::has_base(self.schema(), model);
+        let id = if !hierarchy && !self.has_relations(model, data) {
             self.create_flat(model, data)?
         } else {
             self.atomically(|| self.create_row(model, data, &[]))?
@@ -34,6 +35,7 @@ impl<'a> Client<'a> {
     /// that the rule and the INSERT see the same rows.
     fn create_flat(&self, model: ModelId, data: &Json) -> Result<RowId> {
         let split = self.split(model, data)?;
+        self.reject_delegate_create(model)?;
         let values = self.row_values(model, split.scalars, Vec::new(), &[])?;
         let inserted = match self.create_check(model, &values)? {
             None => self.insert(model, &values, false)?,
@@ -116,7 +118,9 @@ impl<'a> Client<'a> {
         fixed: &[(FieldId, Value)],
         skip_duplicates: bool,
     ) -> Result<Option<RowId>> {
+        // the data is checked first, as ZenStack validates its input first
         let split = self.split(model, data)?;
+        self.reject_delegate_create(model)?;
         self.reject_parent_keys(model, &split.scalars, fixed)?;
         let scalars = split.scalars;
         // Owned to-one relations come first: they give foreign-key values
@@ -137,10 +141,7 @@ impl<'a> Client<'a> {
             }
         }
         let values = self.row_values(model, scalars, keys, fixed)?;
-        if let Some(check) = self.create_check(model, &values)? {
-            self.run_create_check(model, &check)?;
-        }
-        let Some(id) = self.insert(model, &values, skip_duplicates)? else {
+        let Some(id) = self.insert_checked(model, &values, skip_duplicates)? else {
             return Ok(None);
         };
         for (relation, ops) in later {
@@ -174,6 +175,7 @@ impl<'a> Client<'a> {
                 None => values.push((field, value)),
             }
         }
+        self.set_discriminators(model, &mut values);
         self.require_columns(model, &values)?;
         Ok(values)
     }
@@ -268,6 +270,14 @@ impl<'a> Client<'a> {
         Ok(Some(sql))
     }
 
+    /// The pre-create check of `values`, by a query where needed.
+    pub(crate) fn check_create(&self, model: ModelId, values: &[(FieldId, Value)]) -> Result<()> {
+        match self.create_check(model, values)? {
+            Some(check) => self.run_create_check(model, &check),
+            None => Ok(()),
+        }
+    }
+
     /// Runs a check from [`Self::create_check`]: `no-access` unless the
     /// rule holds.
     fn run_create_check(&self, model: ModelId, check: &Sql) -> Result<()> {
@@ -284,7 +294,7 @@ impl<'a> Client<'a> {
 
     /// `INSERT … RETURNING <ids>`; `None` when `skip_duplicates` skipped
     /// the row.
-    fn insert(
+    pub(crate) fn insert(
         &self,
         model: ModelId,
         values: &[(FieldId, Value)],

@@ -48,7 +48,12 @@ impl<'a> Client<'a> {
                     format!("unknown field `{key}` in `data`"),
                 ));
             };
-            if field.is_relation() {
+            if self.is_discriminator(model, key) {
+                return Err(Error::invalid_input(
+                    Some(name),
+                    format!("discriminator `{key}` is set by the engine and cannot be written"),
+                ));
+            } else if field.is_relation() {
                 split.relations.push((FieldId { model, index }, value));
             } else if field.is_computed() {
                 return Err(Error::invalid_input(
@@ -167,7 +172,7 @@ impl<'a> Client<'a> {
             sql.push("1");
         }
         sql.push(" FROM ");
-        sql.ident(self.dialect(), self.schema().model(model).db_name());
+        self.source(model, &mut sql);
         sql.push(" AS \"t0\" WHERE ");
         w.pred(&condition, &mut sql);
         if let Some(n) = limit {

@@ -21,6 +21,7 @@ use crate::password::hash_passwords;
 use crate::validate::{has_number_checks, validate, WriteKind};
 use crate::value::Stored;
 use serde_json::{Map, Value as Json};
+use zgen_policy::delegate::{has_base, is_delegate};
 use zgen_policy::id_fields;
 use zgen_policy::ir::{Pred, Value};
 use zgen_policy::sql::Sql;
@@ -45,7 +46,10 @@ impl Client<'_> {
         let schema = self.schema();
         let ids = id_fields(schema, model);
         let split = self.split(model, data)?;
+        // a delegate hierarchy spreads a row over several tables
+        let hierarchy = has_base(schema, model) || is_delegate(schema, model);
         if ids.is_empty()
+            || hierarchy
             || !split.relations.is_empty()
             || split.scalars.is_empty()
             || self.policy(model, Operation::PostUpdate)? != Pred::True
