@@ -9,7 +9,7 @@
 //! parsed or compiled when the program runs.
 //!
 //! Output is deterministic (the same schema gives the same bytes) and
-//! written directly in prettyplease's layout ([`writer`]): prettyplease
+//! written directly in prettyplease's layout (`writer.rs`): prettyplease
 //! leaves every generated file as it is.
 
 mod model;

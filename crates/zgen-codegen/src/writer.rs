@@ -7,9 +7,10 @@
 //! the generator emits: four-space indentation, no blank lines between
 //! items, and a delimited list (parameters, arguments, attribute lists,
 //! array elements) that stays on one line when the whole line fits in 89
-//! columns and otherwise puts one element on each line. The test
-//! `output_is_prettyplease_fixed_point` checks that prettyplease leaves
-//! every generated file unchanged.
+//! columns and otherwise puts one element on each line. The tests in
+//! `tests/generate.rs` check that prettyplease leaves every generated file
+//! unchanged (fixtures, over-long names under every option, and three
+//! corpus schemas).
 
 /// prettyplease's line width: a line may be this long and no longer.
 const MARGIN: usize = 89;
