@@ -10,6 +10,7 @@
 //! schema's, whichever way a query is written.
 
 mod args;
+mod args_macro;
 mod error;
 mod filter;
 #[cfg(feature = "tokio")]

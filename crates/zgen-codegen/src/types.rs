@@ -2,15 +2,13 @@
 //! appears in.
 
 use crate::names;
-use proc_macro2::TokenStream;
-use quote::quote;
 use zgen_sema::{Field, FieldTypeKind, Model, RelationKind, Scalar, Schema};
 
 /// How a field takes part in the generated API.
 pub enum Role {
     /// A stored value (scalar, enum, typed JSON) of Rust type `ty`.
     Value {
-        ty: TokenStream,
+        ty: String,
         /// Usable in `where` and `orderBy` (not JSON, not a list).
         comparable: bool,
     },
@@ -29,17 +27,11 @@ pub fn role(schema: &Schema, field: &Field) -> Role {
                 many,
             };
         }
-        FieldTypeKind::Scalar(s) => scalar(*s),
-        FieldTypeKind::Enum(e) => {
-            let id = names::ty(&schema.enum_(*e).name, "");
-            quote!(#id)
-        }
-        FieldTypeKind::TypeDef(m) => {
-            let id = names::ty(&schema.model(*m).name, "");
-            quote!(#id)
-        }
+        FieldTypeKind::Scalar(s) => scalar(*s).to_string(),
+        FieldTypeKind::Enum(e) => names::ty(&schema.enum_(*e).name, ""),
+        FieldTypeKind::TypeDef(m) => names::ty(&schema.model(*m).name, ""),
         FieldTypeKind::Unsupported(_) | FieldTypeKind::Unresolved => {
-            quote!(zc::serde_json::Value)
+            "zc::serde_json::Value".to_string()
         }
     };
     let comparable = !field.ty.list
@@ -57,24 +49,25 @@ pub fn role(schema: &Schema, field: &Field) -> Role {
             ) | FieldTypeKind::Enum(_)
         );
     let ty = if field.ty.list {
-        quote!(Vec<#base>)
+        format!("Vec<{base}>")
     } else {
         base
     };
     Role::Value { ty, comparable }
 }
 
-fn scalar(s: Scalar) -> TokenStream {
+/// The Rust type of a scalar, as the generated code spells it.
+fn scalar(s: Scalar) -> &'static str {
     match s {
-        Scalar::String => quote!(String),
-        Scalar::Boolean => quote!(bool),
-        Scalar::Int => quote!(i32),
-        Scalar::BigInt => quote!(i64),
-        Scalar::Float => quote!(f64),
-        Scalar::Decimal => quote!(zc::rust_decimal::Decimal),
-        Scalar::DateTime => quote!(zc::chrono::DateTime<zc::chrono::Utc>),
-        Scalar::Json => quote!(zc::serde_json::Value),
-        Scalar::Bytes => quote!(Vec<u8>),
+        Scalar::String => "String",
+        Scalar::Boolean => "bool",
+        Scalar::Int => "i32",
+        Scalar::BigInt => "i64",
+        Scalar::Float => "f64",
+        Scalar::Decimal => "zc::rust_decimal::Decimal",
+        Scalar::DateTime => "zc::chrono::DateTime<zc::chrono::Utc>",
+        Scalar::Json => "zc::serde_json::Value",
+        Scalar::Bytes => "Vec<u8>",
     }
 }
 
