@@ -1,0 +1,163 @@
+//! A large file is parsed as two halves on two threads.
+//!
+//! Pest and lowering cost time per token and the machines zgen runs on
+//! have more than one core, so a large file is cut at a declaration start
+//! near its middle and the halves are parsed and lowered at once (pest's
+//! trees are not `Send`: each half is lowered on the thread that parsed it).
+//!
+//! The result must be exactly that of one parse. A half parsed alone can
+//! differ from the same text inside the whole file only where something
+//! crosses the cut: an unclosed body, a skipped region, a recovery group
+//! spanning lines. All of those are syntax errors, so the halves are kept
+//! only when neither reports an error (and the second holds no `import`,
+//! whose order check needs the first half); otherwise the file is parsed
+//! again in one piece. A valid file, the case worth speeding up, never
+//! takes that path.
+
+use std::sync::OnceLock;
+
+use super::{guard, Part, Prepared};
+
+/// Smaller files are parsed on the calling thread: starting a thread costs
+/// more than the second core saves.
+const MIN_SPLIT_LEN: usize = 32 * 1024;
+
+/// The whole file's lowering done in two halves, or `None` when it is not
+/// worth it or the halves cannot stand for the whole.
+pub(super) fn parse_halves(file: &Prepared<'_>) -> Option<Part> {
+    if file.text.len() < MIN_SPLIT_LEN || !file.masks.is_empty() || !two_cores() {
+        return None;
+    }
+    halves_at(file, cut_point(file)?)
+}
+
+fn halves_at(file: &Prepared<'_>, cut: usize) -> Option<Part> {
+    let (first, second) = std::thread::scope(|s| {
+        let second = std::thread::Builder::new()
+            .name("zgen-parse".into())
+            .spawn_scoped(s, || file.lower(cut, file.text.len(), false));
+        let first = file.lower(0, cut, false);
+        let second = second.ok()?.join().ok()?;
+        Some((first?, second?))
+    })?;
+    let clean = |p: &Part| !p.diags.has_errors();
+    if !clean(&first) || !clean(&second) || !second.imports.is_empty() {
+        return None;
+    }
+    let mut whole = first;
+    whole.decls.extend(second.decls);
+    whole.diags.extend(second.diags);
+    Some(whole)
+}
+
+/// The first declaration start at or after the middle of the file that is
+/// outside every bracket.
+fn cut_point(file: &Prepared<'_>) -> Option<usize> {
+    cut_points(file, file.text.len() / 2).next()
+}
+
+/// The declaration starts from `from` on that are outside every bracket.
+fn cut_points<'f>(file: &'f Prepared<'_>, from: usize) -> impl Iterator<Item = usize> + 'f {
+    let words = &file.scan.line_words;
+    let brackets = &file.scan.brackets;
+    let mut depth = 0i64;
+    let mut b = 0;
+    let first = words.partition_point(|&w| w < from);
+    words
+        .get(first..)
+        .unwrap_or_default()
+        .iter()
+        .copied()
+        .filter(move |&at| {
+            while let Some(&(_, byte)) = brackets.get(b).filter(|&&(o, _)| o < at) {
+                depth += if matches!(byte, b'(' | b'[' | b'{') {
+                    1
+                } else {
+                    -1
+                };
+                b += 1;
+            }
+            depth == 0 && guard::is_decl_start(file.text, at)
+        })
+}
+
+fn two_cores() -> bool {
+    static TWO: OnceLock<bool> = OnceLock::new();
+    *TWO.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::path::Path;
+
+    use super::*;
+    use crate::parser::parse_with;
+    use zgen_diagnostics::FileId;
+
+    /// Every file the tests know (fixtures with and without errors, the
+    /// formatter cases, the corpus when present) cut at declaration starts
+    /// gives what one parse gives.
+    #[test]
+    fn halves_parse_like_the_whole_at_every_cut() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in [
+            "../zgen-sema/tests/fixtures",
+            "tests/format",
+            "../../../shared/corpus",
+        ] {
+            collect(&root.join(dir), &mut files);
+        }
+        files.extend(CROSSING.iter().map(|s| s.to_string()));
+        let (mut kept, mut dropped) = (0, 0);
+        for text in &files {
+            let whole = parse_with(FileId(0), text, &|_| None);
+            let cuts = RefCell::new(Vec::new());
+            parse_with(FileId(0), text, &|p| {
+                cuts.replace(cut_points(p, 1).collect());
+                None
+            });
+            // every cut of a small file, a spread of eight in a large one
+            let cuts = cuts.take();
+            let step = if text.len() < 8 << 10 { 1 } else { cuts.len() / 8 + 1 };
+            for cut in cuts.into_iter().step_by(step) {
+                let used = RefCell::new(false);
+                let halves = parse_with(FileId(0), text, &|p| {
+                    let part = halves_at(p, cut);
+                    used.replace(part.is_some());
+                    part
+                });
+                assert_eq!(halves, whole, "cut at {cut} of:\n{text}");
+                if used.take() {
+                    kept += 1;
+                } else {
+                    dropped += 1;
+                }
+            }
+        }
+        assert!(kept > 0 && dropped > 0, "kept {kept}, dropped {dropped}");
+    }
+
+    /// Errors that cross the cut: the halves alone look different.
+    const CROSSING: &[&str] = &[
+        "model A {\n  id Int @id\n\nmodel B {\n  id Int @id\n}\n",
+        "model A {\n  x Int @default(f(\nmodel B {\n  id Int @id\n}\n  ))\n}\n",
+        "model A {\n  id Int @id\n}\nmodel B {\n  id Int @id\n}\nimport 'x'\n",
+        "/// a\nmodel A {\n  id Int @id\n}\n/// b\n\nmodel B {\n  id Int @id\n}\n/// c\n",
+        "model A {\n  id Int @id\n}\nnot a decl\nmodel B {\n  id Int @id\n}\n",
+    ];
+
+    fn collect(dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+            if path.is_dir() {
+                collect(&path, out);
+            } else if path.extension().is_some_and(|e| e == "zmodel") {
+                out.extend(std::fs::read_to_string(&path));
+            }
+        }
+    }
+}
