@@ -1,16 +1,17 @@
-//! A large file is parsed as two halves on two threads.
+//! A large file is parsed in two parts on two threads.
 //!
 //! Pest and lowering cost time per token and the machines zgen runs on
 //! have more than one core, so a large file is cut at a declaration start
-//! near its middle and the halves are parsed and lowered at once (pest's
-//! trees are not `Send`: each half is lowered on the thread that parsed it).
+//! a little before its middle and both parts are parsed and lowered at once
+//! (pest's trees are not `Send`: each part is lowered on the thread that
+//! parsed it).
 //!
-//! The result must be exactly that of one parse. A half parsed alone can
+//! The result must be exactly that of one parse. A part parsed alone can
 //! differ from the same text inside the whole file only where something
 //! crosses the cut: an unclosed body, a skipped region, a recovery group
-//! spanning lines. All of those are syntax errors, so the halves are kept
+//! spanning lines. All of those are syntax errors, so the parts are kept
 //! only when neither reports an error (and the second holds no `import`,
-//! whose order check needs the first half); otherwise the file is parsed
+//! whose order check needs the first part); otherwise the file is parsed
 //! again in one piece. A valid file, the case worth speeding up, never
 //! takes that path.
 
@@ -50,10 +51,11 @@ fn halves_at(file: &Prepared<'_>, cut: usize) -> Option<Part> {
     Some(whole)
 }
 
-/// The first declaration start at or after the middle of the file that is
-/// outside every bracket.
+/// The first declaration start outside every bracket after 5/12 of the
+/// file. The worker gets the larger part: the calling thread has scanned
+/// the file before and goes on to check the schema after.
 fn cut_point(file: &Prepared<'_>) -> Option<usize> {
-    cut_points(file, file.text.len() / 2).next()
+    cut_points(file, file.text.len() / 12 * 5).next()
 }
 
 /// The declaration starts from `from` on that are outside every bracket.
@@ -120,7 +122,11 @@ mod tests {
             });
             // every cut of a small file, a spread of eight in a large one
             let cuts = cuts.take();
-            let step = if text.len() < 8 << 10 { 1 } else { cuts.len() / 8 + 1 };
+            let step = if text.len() < 8 << 10 {
+                1
+            } else {
+                cuts.len() / 8 + 1
+            };
             for cut in cuts.into_iter().step_by(step) {
                 let used = RefCell::new(false);
                 let halves = parse_with(FileId(0), text, &|p| {
