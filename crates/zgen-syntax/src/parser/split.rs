@@ -145,6 +145,19 @@ mod tests {
         assert!(kept > 0 && dropped > 0, "kept {kept}, dropped {dropped}");
     }
 
+    /// Nesting at the guard's limit in the worker's part: parsed there, or
+    /// (if pest gives up on the worker's stack) again in one piece.
+    #[test]
+    fn deep_nesting_in_the_second_part_parses_like_the_whole() {
+        let model = |i: usize| format!("model M{i} {{\n  id Int @id\n}}\n");
+        let mut text: String = (0..2000).map(model).collect();
+        let deep = format!("{}a{}", "(".repeat(120), ")".repeat(120));
+        text.push_str(&format!("model D {{\n  @@allow('all', {deep})\n}}\n"));
+        assert!(text.len() >= MIN_SPLIT_LEN);
+        let whole = parse_with(FileId(0), &text, &|_| None);
+        assert_eq!(crate::parse(FileId(0), &text), whole);
+    }
+
     /// Errors that cross the cut: the halves alone look different.
     const CROSSING: &[&str] = &[
         "model A {\n  id Int @id\n\nmodel B {\n  id Int @id\n}\n",
