@@ -26,7 +26,7 @@ const MIN_SPLIT_LEN: usize = 32 * 1024;
 /// The whole file's lowering done in two halves, or `None` when it is not
 /// worth it or the halves cannot stand for the whole.
 pub(super) fn parse_halves(file: &Prepared<'_>) -> Option<Part> {
-    if file.text.len() < MIN_SPLIT_LEN || !file.masks.is_empty() || !two_cores() {
+    if file.text.len() < MIN_SPLIT_LEN || !file.masks.is_empty() || !a_core_is_free() {
         return None;
     }
     halves_at(file, cut_point(file)?)
@@ -83,9 +83,22 @@ fn cut_points<'f>(file: &'f Prepared<'_>, from: usize) -> impl Iterator<Item = u
         })
 }
 
-fn two_cores() -> bool {
-    static TWO: OnceLock<bool> = OnceLock::new();
-    *TWO.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2))
+/// Two or more cores, and fewer runnable threads than cores (Linux's
+/// one-minute load average; assumed idle where there is none). On a busy
+/// machine the second thread waits for a core about as long as it saves,
+/// and each parse then waits for the later of two threads. Only the speed
+/// depends on this, never the result.
+fn a_core_is_free() -> bool {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    let cores = *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if cores < 2 {
+        return false;
+    }
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next()?.parse::<f64>().ok())
+        .unwrap_or(0.0);
+    load < cores as f64
 }
 
 #[cfg(test)]
