@@ -64,6 +64,17 @@ impl Client<'_> {
         hash_passwords(schema, model, &mut scalars)?;
         touch_updated_at(schema, model, &mut scalars, &now_iso());
         let assignments = self.assignments(model, &scalars)?;
+        let known_id = self.id_in_where(model, filter, &ids).and_then(|mut id| {
+            for (field, value) in &mut id {
+                if arithmetic.iter().any(|a| a.field == *field) {
+                    return None;
+                }
+                if let Some((_, new)) = assignments.iter().find(|(f, _)| f == field) {
+                    *value = new.clone();
+                }
+            }
+            Some(id)
+        });
 
         let mut filters = Filters::new(self);
         let condition = Pred::And(vec![
@@ -97,6 +108,14 @@ impl Client<'_> {
         }
         sql.push(" WHERE ");
         self.writer("t0").pred(&condition, &mut sql);
+        // Where the `where` is the id itself, the id after the update is
+        // known without `RETURNING` (which costs SQLite a temporary table).
+        if let Some(id) = known_id {
+            return match self.execute(&sql)? {
+                0 => Err(Error::not_found(self.model_name(model))),
+                _ => Ok(Some(id)),
+            };
+        }
         sql.push(" RETURNING ");
         for (i, f) in ids.iter().enumerate() {
             if i > 0 {
@@ -110,6 +129,22 @@ impl Client<'_> {
             .next()
             .ok_or_else(|| Error::not_found(self.model_name(model)))?;
         Ok(Some(ids.into_iter().zip(row).collect()))
+    }
+
+    /// The id a `where` names when it is exactly the id fields, each with
+    /// a plain value.
+    fn id_in_where(&self, model: ModelId, filter: Option<&Json>, ids: &[FieldId]) -> Option<RowId> {
+        let filter = filter?.as_object()?;
+        if filter.len() != ids.len() {
+            return None;
+        }
+        ids.iter()
+            .map(|id| {
+                let name = &self.schema().field(*id).name;
+                let (field, _, value) = self.slot(model, name, filter.get(name)?)?;
+                Some((field, value))
+            })
+            .collect()
     }
 
     /// `scalars` without the number operators SQL computes, and those
