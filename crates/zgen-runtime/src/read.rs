@@ -8,7 +8,7 @@ use crate::args::select::{readable_column, FindArgs, Selection};
 use crate::engine::Client;
 use crate::error::{Error, Result};
 use crate::plan::{self, Plan, Shape};
-use crate::value::into_json;
+use crate::value::{from_sql, into_json, Stored};
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -137,8 +137,46 @@ impl<'a> Client<'a> {
             }
         };
         let params = plan.params(&shape.slots);
+        let selection = &args.selection;
+        let flat = selection.relations.is_empty()
+            && selection.counts.is_empty()
+            && args.distinct.is_empty()
+            && !args.take.is_some_and(|t| t < 0)
+            && !zgen_policy::delegate::is_delegate(self.schema(), model);
+        if flat {
+            return self.rows_as_json(model, selection, &plan.text, &params);
+        }
         let fetched = self.fetch_rows(model, args, &plan.text, &params, true)?;
-        self.shape(model, &args.selection, fetched)
+        self.shape(model, selection, fetched)
+    }
+
+    /// [`Self::fetch_rows`] and [`Self::shape`] in one pass, for a
+    /// selection of scalars only: each row goes straight to its JSON object.
+    fn rows_as_json(
+        &self,
+        model: ModelId,
+        selection: &Selection<'_>,
+        text: &str,
+        params: &[Value],
+    ) -> Result<Vec<Json>> {
+        let schema = self.schema();
+        let columns = self.columns(model);
+        let slots: Vec<(&Field, Option<usize>)> = selection
+            .scalars
+            .iter()
+            .map(|f| (schema.field(*f), columns.iter().position(|c| c == f)))
+            .collect();
+        self.query_map(text, params, |row| {
+            let mut obj = Map::with_capacity(slots.len());
+            for (field, slot) in &slots {
+                let value = match slot {
+                    Some(k) => from_sql(Stored::of(field), row.get_ref(*k)?),
+                    None => Value::Null,
+                };
+                obj.insert(field.name.clone(), into_json(schema, field, value));
+            }
+            Ok(Json::Object(obj))
+        })
     }
 
     /// The text and parameters of [`Self::fetch`]'s SELECT.
