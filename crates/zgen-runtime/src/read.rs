@@ -141,7 +141,7 @@ impl<'a> Client<'a> {
         let flat = selection.relations.is_empty()
             && selection.counts.is_empty()
             && args.distinct.is_empty()
-            && !args.take.is_some_and(|t| t < 0)
+            && args.take.is_none_or(|t| t >= 0)
             && !zgen_policy::delegate::is_delegate(self.schema(), model);
         if flat {
             return self.rows_as_json(model, selection, &plan.text, &params);
