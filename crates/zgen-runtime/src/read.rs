@@ -110,15 +110,7 @@ impl<'a> Client<'a> {
                 .keyed
                 .iter()
                 .enumerate()
-                .map(|(i, field)| Pred::Cmp {
-                    op: CmpOp::Eq,
-                    lhs: Val::Column {
-                        row: RowRef::this(),
-                        field: *field,
-                        ty: zgen_policy::scalar_of(self.schema(), *field),
-                    },
-                    rhs: Val::Const(value(first + i)),
-                })
+                .map(|(i, field)| self.column_is(*field, value(first + i)))
                 .collect()
         };
         let plan = match self.bound.plans.get(&shape.key) {
