@@ -75,12 +75,26 @@ pub(crate) fn touch_updated_at(
     data: &mut Map<String, Value>,
     now: &str,
 ) {
+    touch_updated_at_also(schema, model, data, &[], now);
+}
+
+/// [`touch_updated_at`] when the update also writes `also` (fields whose
+/// new value SQL computes, so they are not in `data`).
+pub(crate) fn touch_updated_at_also(
+    schema: &Schema,
+    model: ModelId,
+    data: &mut Map<String, Value>,
+    also: &[&str],
+    now: &str,
+) {
     let m = schema.model(model);
     // Decided on the keys the caller wrote, before any timestamp is added.
     let written: Vec<String> = data
         .keys()
+        .map(String::as_str)
+        .chain(also.iter().copied())
         .filter(|k| m.field_by_name(k).is_some_and(|(_, f)| is_stored_scalar(f)))
-        .cloned()
+        .map(str::to_string)
         .collect();
     for field in &m.fields {
         let Some(attr) = field.attribute("@updatedAt") else {

@@ -30,6 +30,7 @@ model Post {
   note      String? @allow('read', auth().role == 'admin')
   author    User    @relation(fields: [authorId], references: [id])
   authorId  Int
+  edited    DateTime? @updatedAt
   @@allow('read', published || auth() == author)
   @@allow('create,update', auth() == author)
 }

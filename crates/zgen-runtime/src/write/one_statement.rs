@@ -14,7 +14,7 @@
 
 use super::RowId;
 use crate::args::filter::Filters;
-use crate::defaults::{now_iso, touch_updated_at};
+use crate::defaults::{now_iso, touch_updated_at_also};
 use crate::engine::Client;
 use crate::error::{Error, Result};
 use crate::password::hash_passwords;
@@ -62,7 +62,11 @@ impl Client<'_> {
         };
         validate(schema, model, &mut scalars, WriteKind::Update)?;
         hash_passwords(schema, model, &mut scalars)?;
-        touch_updated_at(schema, model, &mut scalars, &now_iso());
+        let computed: Vec<&str> = arithmetic
+            .iter()
+            .map(|a| schema.field(a.field).name.as_str())
+            .collect();
+        touch_updated_at_also(schema, model, &mut scalars, &computed, &now_iso());
         let assignments = self.assignments(model, &scalars)?;
         let known_id = self.id_in_where(model, filter, &ids).and_then(|mut id| {
             for (field, value) in &mut id {
