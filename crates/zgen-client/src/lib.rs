@@ -10,6 +10,7 @@
 //! schema's, whichever way a query is written.
 
 mod args;
+pub mod datetime;
 mod error;
 mod filter;
 #[cfg(feature = "tokio")]
@@ -39,6 +40,8 @@ pub use rusqlite;
 pub use rust_decimal;
 pub use serde;
 pub use serde_json;
+#[cfg(feature = "time")]
+pub use time;
 pub use zgen_runtime;
 
 /// A JSON object: the arguments of one operation, or one part of them.

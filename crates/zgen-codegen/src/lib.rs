@@ -17,6 +17,7 @@ mod root;
 mod types;
 
 pub use names::{camel, snake};
+pub use types::DateTimes;
 use zgen_sema::Schema;
 
 /// One generated file: a path relative to the output folder, and its bytes.
@@ -45,6 +46,8 @@ pub struct Options {
     /// Generate `api()`, ZenStack's RPC API over HTTP for this schema
     /// (needs `zgen-client`'s `server` feature).
     pub http_api: bool,
+    /// The Rust type of `DateTime` fields.
+    pub datetime: DateTimes,
 }
 
 impl Default for Options {
@@ -53,6 +56,7 @@ impl Default for Options {
             layout: Layout::Modules,
             async_client: true,
             http_api: false,
+            datetime: DateTimes::Chrono,
         }
     }
 }
@@ -92,7 +96,7 @@ pub fn generate_for(engine: &zgen_runtime::Engine, options: &Options) -> Vec<Gen
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|(id, _)| render(model::model_file(schema, *id)))
+                        .map(|(id, _)| render(model::model_file(schema, *id, options.datetime)))
                         .collect::<Vec<_>>()
                 })
             })

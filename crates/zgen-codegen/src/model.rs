@@ -2,12 +2,12 @@
 //! `Model` implementation.
 
 use crate::names;
-use crate::types::{maybe_absent, queryable, role, visible, writable, Role};
+use crate::types::{maybe_absent, queryable, role, serde_with, visible, writable, DateTimes, Role};
 use proc_macro2::TokenStream;
 use quote::quote;
 use zgen_sema::{Field, Model, ModelId, Schema};
 
-pub fn model_file(schema: &Schema, id: ModelId) -> TokenStream {
+pub fn model_file(schema: &Schema, id: ModelId, dt: DateTimes) -> TokenStream {
     let model = schema.model(id);
     let fields: Vec<&Field> = visible(schema, model).collect();
     let name = names::ty(&model.name, "");
@@ -23,7 +23,7 @@ pub fn model_file(schema: &Schema, id: ModelId) -> TokenStream {
         t("Create"),
         t("Update"),
     );
-    let record = record(schema, model, &fields);
+    let record = record(schema, model, &fields, dt);
     let builders = [
         (&where_, " `where`: which rows."),
         (&unique, " A unique key: one row."),
@@ -41,11 +41,11 @@ pub fn model_file(schema: &Schema, id: ModelId) -> TokenStream {
     .map(|(ty, doc)| builder_struct(ty, doc))
     .collect::<Vec<_>>();
     let stored: Vec<&Field> = fields.iter().copied().filter(|f| queryable(f)).collect();
-    let where_methods = where_methods(schema, &stored, &where_);
-    let unique_methods = unique_methods(schema, model, id);
-    let order_methods = order_methods(schema, &stored);
-    let (select_methods, include_methods, omit_methods) = shape_methods(schema, &stored);
-    let data_methods = data_methods(schema, &fields);
+    let where_methods = where_methods(schema, &stored, &where_, dt);
+    let unique_methods = unique_methods(schema, model, id, dt);
+    let order_methods = order_methods(schema, &stored, dt);
+    let (select_methods, include_methods, omit_methods) = shape_methods(schema, &stored, dt);
+    let data_methods = data_methods(schema, &fields, dt);
     quote! {
         use super::*;
 
@@ -100,15 +100,16 @@ pub fn model_file(schema: &Schema, id: ModelId) -> TokenStream {
 }
 
 /// The model struct, as results deserialize into it.
-fn record(schema: &Schema, model: &Model, fields: &[&Field]) -> TokenStream {
+fn record(schema: &Schema, model: &Model, fields: &[&Field], dt: DateTimes) -> TokenStream {
     let name = names::ty(&model.name, "");
     let doc = docs(&model.docs);
     let mut has_many = false;
     let members = fields.iter().map(|f| {
         let id = names::field(&f.name);
         let rename = rename(f);
+        let with = serde_with(f);
         let doc = docs(&f.docs);
-        match role(schema, f) {
+        match role(schema, f, dt) {
             Role::Relation { model, many } => {
                 has_many |= many;
                 let other = names::ty(&model, "");
@@ -125,14 +126,14 @@ fn record(schema: &Schema, model: &Model, fields: &[&Field]) -> TokenStream {
             }
             Role::Value { ty, .. } if maybe_absent(f) => quote! {
                 #doc
-                #[serde(#rename default)]
+                #[serde(#rename #with default)]
                 pub #id: Option<#ty>,
             },
             Role::Value { ty, .. } => {
-                let attr = if rename.is_empty() {
+                let attr = if rename.is_empty() && with.is_empty() {
                     quote!()
                 } else {
-                    quote!(#[serde(#rename)])
+                    quote!(#[serde(#rename #with)])
                 };
                 quote! {
                     #doc
@@ -219,11 +220,16 @@ fn setter(f: &Field, suffix: &str) -> proc_macro2::Ident {
     }
 }
 
-fn where_methods(schema: &Schema, fields: &[&Field], where_: &proc_macro2::Ident) -> TokenStream {
+fn where_methods(
+    schema: &Schema,
+    fields: &[&Field],
+    where_: &proc_macro2::Ident,
+    dt: DateTimes,
+) -> TokenStream {
     let methods = fields.iter().filter_map(|f| {
         let key = &f.name;
         let m = setter(f, "");
-        match role(schema, f) {
+        match role(schema, f, dt) {
             Role::Value {
                 ty,
                 comparable: true,
@@ -272,14 +278,14 @@ fn where_methods(schema: &Schema, fields: &[&Field], where_: &proc_macro2::Ident
 
 /// Constructors, one per unique key: `@id`/`@unique` fields and
 /// `@@id`/`@@unique` field lists.
-fn unique_methods(schema: &Schema, model: &Model, id: ModelId) -> TokenStream {
+fn unique_methods(schema: &Schema, model: &Model, id: ModelId, dt: DateTimes) -> TokenStream {
     let mut out = Vec::new();
     let single = model
         .fields
         .iter()
         .filter(|f| f.has_attribute("@id") || f.has_attribute("@unique"));
     for f in single {
-        if let Role::Value { ty, .. } = role(schema, f) {
+        if let Role::Value { ty, .. } = role(schema, f, dt) {
             let m = setter(f, "");
             let key = &f.name;
             out.push(quote! {
@@ -327,7 +333,7 @@ fn unique_methods(schema: &Schema, model: &Model, id: ModelId) -> TokenStream {
         let mut params = Vec::new();
         let mut inserts = Vec::new();
         for f in &parts {
-            let Role::Value { ty, .. } = role(schema, f) else {
+            let Role::Value { ty, .. } = role(schema, f, dt) else {
                 continue;
             };
             let p = names::field(&f.name);
@@ -346,10 +352,10 @@ fn unique_methods(schema: &Schema, model: &Model, id: ModelId) -> TokenStream {
     quote!(#(#out)*)
 }
 
-fn order_methods(schema: &Schema, fields: &[&Field]) -> TokenStream {
+fn order_methods(schema: &Schema, fields: &[&Field], dt: DateTimes) -> TokenStream {
     let methods = fields.iter().map(|f| {
         let key = &f.name;
-        match role(schema, f) {
+        match role(schema, f, dt) {
             Role::Value {
                 comparable: true, ..
             } => {
@@ -392,7 +398,11 @@ fn order_methods(schema: &Schema, fields: &[&Field]) -> TokenStream {
 }
 
 /// Methods of `select`, `include` and `omit`.
-fn shape_methods(schema: &Schema, fields: &[&Field]) -> (TokenStream, TokenStream, TokenStream) {
+fn shape_methods(
+    schema: &Schema,
+    fields: &[&Field],
+    dt: DateTimes,
+) -> (TokenStream, TokenStream, TokenStream) {
     let mut select = Vec::new();
     let mut include = Vec::new();
     let mut omit = Vec::new();
@@ -400,7 +410,7 @@ fn shape_methods(schema: &Schema, fields: &[&Field]) -> (TokenStream, TokenStrea
     for f in fields {
         let key = &f.name;
         let m = setter(f, "");
-        match role(schema, f) {
+        match role(schema, f, dt) {
             Role::Relation { model, many } => {
                 has_many |= many;
                 let other = names::ty(&model, "");
@@ -454,11 +464,11 @@ fn shape_methods(schema: &Schema, fields: &[&Field]) -> (TokenStream, TokenStrea
 
 /// Setters of create and update data: values, number operators (through
 /// `Assign`), and nested writes on relations.
-fn data_methods(schema: &Schema, fields: &[&Field]) -> TokenStream {
+fn data_methods(schema: &Schema, fields: &[&Field], dt: DateTimes) -> TokenStream {
     let methods = fields.iter().filter(|f| writable(f)).map(|f| {
         let key = &f.name;
         let m = setter(f, "");
-        match role(schema, f) {
+        match role(schema, f, dt) {
             Role::Value { ty, .. } => quote! {
                 pub fn #m(self, value: impl zc::Assign<#ty>) -> Self {
                     zc::Args::set(self, #key, zc::Assign::into_json(value))

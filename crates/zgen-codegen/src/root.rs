@@ -3,7 +3,7 @@
 
 use crate::model::docs;
 use crate::names;
-use crate::types::{maybe_absent, role, Role};
+use crate::types::{maybe_absent, role, serde_with, Role};
 use crate::{Layout, Options};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -36,7 +36,7 @@ pub fn root_file(schema: &Schema, options: &Options, modules: &[(String, String)
         }
     };
     let enums = enums(schema);
-    let types = typed_json(schema);
+    let types = typed_json(schema, options);
     let tables: Vec<String> = zgen_policy::ddl::create_statements(schema)
         .iter()
         .map(|s| s.to_string())
@@ -218,7 +218,7 @@ fn enums(schema: &Schema) -> TokenStream {
 }
 
 /// `type` declarations: typed-JSON shapes (and auth types).
-fn typed_json(schema: &Schema) -> TokenStream {
+fn typed_json(schema: &Schema, options: &Options) -> TokenStream {
     let items = schema
         .models
         .iter()
@@ -227,19 +227,20 @@ fn typed_json(schema: &Schema) -> TokenStream {
             let name = names::ty(&m.name, "");
             let doc = docs(&m.docs);
             let fields = m.fields.iter().filter_map(|f| {
-                let Role::Value { ty, .. } = role(schema, f) else {
+                let Role::Value { ty, .. } = role(schema, f, options.datetime) else {
                     return None;
                 };
                 let id = names::field(&f.name);
                 let n = &f.name;
+                let with = serde_with(f);
                 Some(if maybe_absent(f) {
                     quote! {
-                        #[serde(rename = #n, default, skip_serializing_if = "Option::is_none")]
+                        #[serde(rename = #n, #with default, skip_serializing_if = "Option::is_none")]
                         pub #id: Option<#ty>,
                     }
                 } else {
                     quote! {
-                        #[serde(rename = #n)]
+                        #[serde(rename = #n, #with)]
                         pub #id: #ty,
                     }
                 })

@@ -6,6 +6,18 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use zgen_sema::{Field, FieldTypeKind, Model, RelationKind, Scalar, Schema};
 
+/// The Rust type of `DateTime` fields. Both are read and written as
+/// ZenStack's text (`zgen_client::datetime`), so the stored values are the
+/// same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateTimes {
+    /// `chrono::DateTime<Utc>`.
+    #[default]
+    Chrono,
+    /// `time::OffsetDateTime` (needs `zgen-client`'s `time` feature).
+    Time,
+}
+
 /// How a field takes part in the generated API.
 pub enum Role {
     /// A stored value (scalar, enum, typed JSON) of Rust type `ty`.
@@ -18,7 +30,7 @@ pub enum Role {
     Relation { model: String, many: bool },
 }
 
-pub fn role(schema: &Schema, field: &Field) -> Role {
+pub fn role(schema: &Schema, field: &Field, dt: DateTimes) -> Role {
     let base = match &field.ty.kind {
         FieldTypeKind::Model(m) => {
             let many = field.ty.list
@@ -29,7 +41,7 @@ pub fn role(schema: &Schema, field: &Field) -> Role {
                 many,
             };
         }
-        FieldTypeKind::Scalar(s) => scalar(*s),
+        FieldTypeKind::Scalar(s) => scalar(*s, dt),
         FieldTypeKind::Enum(e) => {
             let id = names::ty(&schema.enum_(*e).name, "");
             quote!(#id)
@@ -64,7 +76,7 @@ pub fn role(schema: &Schema, field: &Field) -> Role {
     Role::Value { ty, comparable }
 }
 
-fn scalar(s: Scalar) -> TokenStream {
+fn scalar(s: Scalar, dt: DateTimes) -> TokenStream {
     match s {
         Scalar::String => quote!(String),
         Scalar::Boolean => quote!(bool),
@@ -72,9 +84,22 @@ fn scalar(s: Scalar) -> TokenStream {
         Scalar::BigInt => quote!(i64),
         Scalar::Float => quote!(f64),
         Scalar::Decimal => quote!(zc::rust_decimal::Decimal),
-        Scalar::DateTime => quote!(zc::chrono::DateTime<zc::chrono::Utc>),
+        Scalar::DateTime => match dt {
+            DateTimes::Chrono => quote!(zc::chrono::DateTime<zc::chrono::Utc>),
+            DateTimes::Time => quote!(zc::time::OffsetDateTime),
+        },
         Scalar::Json => quote!(zc::serde_json::Value),
         Scalar::Bytes => quote!(Vec<u8>),
+    }
+}
+
+/// `with = "zc::datetime",` for DateTime fields (ZenStack's text in either
+/// crate), else nothing: the rest of a `#[serde(...)]` list.
+pub fn serde_with(field: &Field) -> TokenStream {
+    if matches!(field.ty.kind, FieldTypeKind::Scalar(Scalar::DateTime)) {
+        quote!(with = "zc::datetime",)
+    } else {
+        quote!()
     }
 }
 

@@ -161,3 +161,40 @@ fn computed_fields_have_no_data_setter() {
         assert!(!block.contains("fn post_count("), "{block}");
     }
 }
+
+/// `DateTimes::Time`: DateTime fields (struct, filters, data) are
+/// `time::OffsetDateTime`, read and written as ZenStack's text; nothing
+/// else changes.
+#[test]
+fn time_option_changes_only_datetime_types() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/blog/schema.zmodel");
+    let chrono = files_of(&path);
+    let options = Options {
+        datetime: zgen_codegen::DateTimes::Time,
+        ..Options::default()
+    };
+    let time = generate(schema_of(&path), &options);
+    assert_well_formed(&time);
+    for (c, t) in chrono.iter().zip(&time) {
+        if !t.path.ends_with(".rs") {
+            assert_eq!(c, t);
+            continue;
+        }
+        // (Longer types wrap lines differently, with trailing commas.)
+        let tokens = |s: &str| s.split_whitespace().collect::<String>().replace(",)", ")");
+        let expected = text(c).replace(
+            "zc::chrono::DateTime<zc::chrono::Utc>",
+            "zc::time::OffsetDateTime",
+        );
+        assert_eq!(tokens(text(t)), tokens(&expected), "{}", t.path);
+    }
+    let post = text(time.iter().find(|f| f.path == "post.rs").unwrap());
+    assert!(
+        post.contains("#[serde(rename = \"createdAt\", with = \"zc::datetime\")]"),
+        "{post}"
+    );
+    assert!(
+        post.contains("pub created_at: zc::time::OffsetDateTime,"),
+        "{post}"
+    );
+}
