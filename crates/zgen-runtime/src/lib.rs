@@ -22,9 +22,11 @@ mod keys;
 mod operations;
 mod password;
 mod read;
+mod rows;
 mod validate;
 mod value;
 mod write;
 
 pub use engine::{Client, Engine};
 pub use error::{DbError, Error, PolicyReason, Reason, Result};
+pub use rows::DecodeError;
