@@ -10,6 +10,7 @@
 //! schema's, whichever way a query is written.
 
 mod args;
+mod args_macro;
 pub mod datetime;
 mod error;
 mod filter;

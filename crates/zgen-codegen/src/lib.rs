@@ -9,12 +9,14 @@
 //! parsed or compiled when the program runs.
 //!
 //! Output is deterministic (the same schema gives the same bytes) and
-//! formatted with prettyplease.
+//! written directly in prettyplease's layout (`writer.rs`): prettyplease
+//! leaves every generated file as it is.
 
 mod model;
 mod names;
 mod root;
 mod types;
+mod writer;
 
 pub use names::{camel, snake};
 pub use types::DateTimes;
@@ -86,35 +88,15 @@ pub fn generate_for(engine: &zgen_runtime::Engine, options: &Options) -> Vec<Gen
             (module, file)
         })
         .collect();
-    // Formatting dominates; model files are independent, so they are
-    // rendered on a few threads and put back in model order.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let chunk = models.len().div_ceil(threads).max(1);
-    let rendered: Vec<Vec<u8>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = models
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|(id, _)| render(model::model_file(schema, *id, options.datetime)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
     let mut out = Vec::with_capacity(models.len() + 2);
     out.push(GeneratedFile {
         path: ROOT_FILE.to_string(),
-        contents: render(root::root_file(schema, options, &modules)),
+        contents: root::root_file(schema, options, &modules),
     });
-    for ((_, file), contents) in modules.iter().zip(rendered) {
+    for ((id, _), (_, file)) in models.iter().zip(&modules) {
         out.push(GeneratedFile {
             path: file.clone(),
-            contents,
+            contents: model::model_file(schema, *id, options.datetime),
         });
     }
     out.push(GeneratedFile {
@@ -122,14 +104,4 @@ pub fn generate_for(engine: &zgen_runtime::Engine, options: &Options) -> Vec<Gen
         contents: engine.to_compiled(),
     });
     out
-}
-
-/// Formats tokens as a file with the header. Tokens that do not parse (a
-/// bug here) are written unformatted, so the compiler points at them.
-fn render(tokens: proc_macro2::TokenStream) -> Vec<u8> {
-    let body = match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => prettyplease::unparse(&file),
-        Err(_) => tokens.to_string(),
-    };
-    format!("{HEADER}\n{body}").into_bytes()
 }

@@ -1,200 +1,145 @@
-//! One file per model: the model struct, its argument builders and its
-//! `Model` implementation.
+//! One file per model: the model struct, its `zc::model!` line (the
+//! argument builders and the `Model` implementation) and the builders'
+//! field setters.
 
 use crate::names;
 use crate::types::{maybe_absent, queryable, role, serde_with, visible, writable, DateTimes, Role};
-use proc_macro2::TokenStream;
-use quote::quote;
+use crate::writer::{string, Rust};
 use zgen_sema::{Field, Model, ModelId, Schema};
 
-pub fn model_file(schema: &Schema, id: ModelId, dt: DateTimes) -> TokenStream {
-    let model = schema.model(id);
-    let fields: Vec<&Field> = visible(schema, model).collect();
-    let name = names::ty(&model.name, "");
-    let model_name = &model.name;
-    let t = |suffix: &str| names::ty(&model.name, suffix);
-    let (where_, unique, order, select, include, omit, create, update) = (
-        t("Where"),
-        t("WhereUnique"),
-        t("OrderBy"),
-        t("Select"),
-        t("Include"),
-        t("Omit"),
-        t("Create"),
-        t("Update"),
-    );
-    let record = record(schema, model, &fields, dt);
-    let builders = [
-        (&where_, " `where`: which rows."),
-        (&unique, " A unique key: one row."),
-        (&order, " One `orderBy` key."),
-        (&select, " `select`: the fields to return."),
-        (&include, " `include`: the relations to load."),
-        (
-            &omit,
-            " `omit`: fields to leave out (or, with `false`, to add back).",
-        ),
-        (&create, " The `data` of a create."),
-        (&update, " The `data` of an update."),
-    ]
-    .iter()
-    .map(|(ty, doc)| builder_struct(ty, doc))
-    .collect::<Vec<_>>();
-    let stored: Vec<&Field> = fields.iter().copied().filter(|f| queryable(f)).collect();
-    let where_methods = where_methods(schema, &stored, &where_, dt);
-    let unique_methods = unique_methods(schema, model, id, dt);
-    let order_methods = order_methods(schema, &stored, dt);
-    let (select_methods, include_methods, omit_methods) = shape_methods(schema, &stored, dt);
-    let data_methods = data_methods(schema, &fields, dt);
-    quote! {
-        use super::*;
+/// The names of a model's struct and builders.
+struct Names {
+    model: String,
+    where_: String,
+    unique: String,
+    order: String,
+    select: String,
+    include: String,
+    omit: String,
+    create: String,
+    update: String,
+}
 
-        #record
-
-        impl zc::Model for #name {
-            const NAME: &'static str = #model_name;
-            type Where = #where_;
-            type WhereUnique = #unique;
-            type OrderBy = #order;
-            type Select = #select;
-            type Include = #include;
-            type Omit = #omit;
-            type Create = #create;
-            type Update = #update;
-        }
-
-        #(#builders)*
-
-        impl #where_ {
-            #where_methods
-        }
-
-        impl #unique {
-            #unique_methods
-        }
-
-        impl #order {
-            #order_methods
-        }
-
-        impl #select {
-            #select_methods
-        }
-
-        impl #include {
-            #include_methods
-        }
-
-        impl #omit {
-            #omit_methods
-        }
-
-        impl #create {
-            #data_methods
-        }
-
-        impl #update {
-            #data_methods
+impl Names {
+    fn of(model: &Model) -> Self {
+        let t = |suffix: &str| names::ty(&model.name, suffix);
+        Names {
+            model: t(""),
+            where_: t("Where"),
+            unique: t("WhereUnique"),
+            order: t("OrderBy"),
+            select: t("Select"),
+            include: t("Include"),
+            omit: t("Omit"),
+            create: t("Create"),
+            update: t("Update"),
         }
     }
+}
+
+pub fn model_file(schema: &Schema, id: ModelId, dt: DateTimes) -> Vec<u8> {
+    let model = schema.model(id);
+    let fields: Vec<&Field> = visible(schema, model).collect();
+    let n = Names::of(model);
+    let mut w = Rust::new(crate::HEADER);
+    w.line(&["use super::*;"]);
+    let members: Vec<Member<'_>> = fields.iter().map(|f| Member::new(schema, f, dt)).collect();
+    record(&mut w, model, &n.model, &members);
+    w.fill(
+        "zc::model! {",
+        &[
+            &n.model,
+            &string(&model.name),
+            &n.where_,
+            &n.unique,
+            &n.order,
+            &n.select,
+            &n.include,
+            &n.omit,
+            &n.create,
+            &n.update,
+        ],
+        "}",
+    );
+    let stored: Vec<&Member<'_>> = members.iter().filter(|m| queryable(m.field)).collect();
+    let mut m = Methods::new();
+    where_methods(&mut m, &stored);
+    m.emit(&mut w, &n.where_);
+    unique_methods(&mut m, schema, model, id, dt);
+    m.emit(&mut w, &n.unique);
+    order_methods(&mut m, &stored);
+    m.emit(&mut w, &n.order);
+    shape_methods(&mut m, &stored, Shape::Select);
+    m.emit(&mut w, &n.select);
+    shape_methods(&mut m, &stored, Shape::Include);
+    m.emit(&mut w, &n.include);
+    shape_methods(&mut m, &stored, Shape::Omit);
+    m.emit(&mut w, &n.omit);
+    data_methods(&mut m, &members);
+    let data = m.take();
+    w.block(&["impl ", &n.create], &data);
+    w.block(&["impl ", &n.update], &data);
+    w.finish()
 }
 
 /// The model struct, as results deserialize into it.
-fn record(schema: &Schema, model: &Model, fields: &[&Field], dt: DateTimes) -> TokenStream {
-    let name = names::ty(&model.name, "");
-    let doc = docs(&model.docs);
+fn record(w: &mut Rust, model: &Model, name: &str, members: &[Member<'_>]) {
+    docs(w, &model.docs);
+    serde_struct(w);
+    w.open(&["pub struct ", name]);
     let mut has_many = false;
-    let members = fields.iter().map(|f| {
+    for Member { field: f, role, .. } in members {
+        docs(w, &f.docs);
         let id = names::field(&f.name);
-        let rename = rename(f);
-        let with = serde_with(f);
-        let doc = docs(&f.docs);
-        match role(schema, f, dt) {
+        let mut serde = Vec::new();
+        if id.trim_start_matches("r#") != f.name {
+            serde.push(format!("rename = {}", string(&f.name)));
+        }
+        serde.extend(serde_with(f));
+        let ty = match role {
             Role::Relation { model, many } => {
                 has_many |= many;
-                let other = names::ty(&model, "");
-                let ty = if many {
-                    quote!(Vec<#other>)
+                let other = names::ty(model, "");
+                serde.push("default".to_string());
+                serde.push("skip_serializing_if = \"Option::is_none\"".to_string());
+                if *many {
+                    format!("Option<Vec<{other}>>")
                 } else {
-                    quote!(Box<#other>)
-                };
-                quote! {
-                    #doc
-                    #[serde(#rename default, skip_serializing_if = "Option::is_none")]
-                    pub #id: Option<#ty>,
+                    format!("Option<Box<{other}>>")
                 }
             }
-            Role::Value { ty, .. } if maybe_absent(f) => quote! {
-                #doc
-                #[serde(#rename #with default)]
-                pub #id: Option<#ty>,
-            },
-            Role::Value { ty, .. } => {
-                let attr = if rename.is_empty() && with.is_empty() {
-                    quote!()
-                } else {
-                    quote!(#[serde(#rename #with)])
-                };
-                quote! {
-                    #doc
-                    #attr
-                    pub #id: #ty,
-                }
+            Role::Value { ty, .. } if maybe_absent(f) => {
+                serde.push("default".to_string());
+                format!("Option<{ty}>")
             }
+            Role::Value { ty, .. } => ty.clone(),
+        };
+        if !serde.is_empty() {
+            w.list("#[serde(", &serde, ")]", false);
         }
-    });
-    let members: Vec<TokenStream> = members.collect();
-    let count = has_many.then(|| {
-        quote! {
-            /// Related-row counts, when `_count` is included.
-            #[serde(rename = "_count", default, skip_serializing_if = "Option::is_none")]
-            pub relation_counts: Option<zc::serde_json::Value>,
-        }
-    });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, zc::serde::Serialize, zc::serde::Deserialize)]
-        #[serde(crate = "zc::serde")]
-        pub struct #name {
-            #(#members)*
-            #count
-        }
+        w.field(&id, &ty);
     }
-}
-
-/// `rename = "createdAt",` when the Rust name differs.
-fn rename(f: &Field) -> TokenStream {
-    let rust = names::field(&f.name).to_string();
-    if rust.trim_start_matches("r#") == f.name {
-        quote!()
-    } else {
-        let n = &f.name;
-        quote!(rename = #n,)
+    if has_many {
+        w.doc(" Related-row counts, when `_count` is included.");
+        w.line(&[
+            "#[serde(rename = \"_count\", default, skip_serializing_if = \"Option::is_none\")]",
+        ]);
+        w.line(&["pub relation_counts: Option<zc::serde_json::Value>,"]);
     }
+    w.close();
 }
 
-pub fn docs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|l| {
-        let l = format!(" {}", l.trim_start_matches('/').trim());
-        quote!(#[doc = #l])
-    });
-    quote!(#(#lines)*)
+/// The attributes of a struct that results (or JSON values) deserialize
+/// into.
+pub fn serde_struct(w: &mut Rust) {
+    w.line(&["#[derive(Debug, Clone, PartialEq, zc::serde::Serialize, zc::serde::Deserialize)]"]);
+    w.line(&["#[serde(crate = \"zc::serde\")]"]);
 }
 
-fn builder_struct(ty: &proc_macro2::Ident, doc: &str) -> TokenStream {
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, Default, PartialEq)]
-        pub struct #ty(zc::Map);
-
-        impl zc::Args for #ty {
-            fn into_map(self) -> zc::Map {
-                self.0
-            }
-            fn from_map(map: zc::Map) -> Self {
-                Self(map)
-            }
-        }
+/// `///` lines for a declaration's documentation comments.
+pub fn docs(w: &mut Rust, lines: &[String]) {
+    for l in lines {
+        w.doc(&format!(" {}", l.trim_start_matches('/').trim()));
     }
 }
 
@@ -211,7 +156,7 @@ const RESERVED: &[&str] = &[
     "from_map",
 ];
 
-fn setter(f: &Field, suffix: &str) -> proc_macro2::Ident {
+fn setter(f: &Field, suffix: &str) -> String {
     let base = names::snake(&f.name);
     if suffix.is_empty() && RESERVED.contains(&base.as_str()) {
         names::method(&f.name, "_field")
@@ -220,79 +165,121 @@ fn setter(f: &Field, suffix: &str) -> proc_macro2::Ident {
     }
 }
 
-fn where_methods(
-    schema: &Schema,
-    fields: &[&Field],
-    where_: &proc_macro2::Ident,
-    dt: DateTimes,
-) -> TokenStream {
-    let methods = fields.iter().filter_map(|f| {
-        let key = &f.name;
-        let m = setter(f, "");
-        match role(schema, f, dt) {
+/// A field as the builders use it, worked out once.
+struct Member<'s> {
+    field: &'s Field,
+    role: Role,
+    /// The setter's name.
+    setter: String,
+    /// The field's name as a string literal: the JSON key.
+    key: String,
+}
+
+impl<'s> Member<'s> {
+    fn new(schema: &Schema, field: &'s Field, dt: DateTimes) -> Self {
+        Member {
+            field,
+            role: role(schema, field, dt),
+            setter: setter(field, ""),
+            key: string(&field.name),
+        }
+    }
+}
+
+/// The methods of one builder's `impl` block, written into a buffer so
+/// that create and update can share the text and an empty block is left
+/// out.
+struct Methods {
+    w: Rust,
+}
+
+impl Methods {
+    fn new() -> Self {
+        Methods { w: Self::block() }
+    }
+
+    fn block() -> Rust {
+        let mut w = Rust::new("");
+        w.nest();
+        w
+    }
+
+    /// Opens a `Self`-returning method; its body follows in `self.w`.
+    /// A method that is not generic gets `#[inline]`: a debug build then
+    /// compiles only the setters a program calls (as it does for generic
+    /// ones anyway), not every setter of every model.
+    fn open(&mut self, name: &str, params: &[&str]) {
+        if !params.iter().any(|p| p.contains("impl ")) {
+            self.w.line(&["#[inline]"]);
+        }
+        self.w.open_fn(&["pub fn ", name, "("], params, " -> Self");
+    }
+
+    /// Ends a method with `zc::Args::set(target, key, value)`, `key` a
+    /// string literal.
+    fn set(&mut self, target: &str, key: &str, value: &str) {
+        self.w.call("zc::Args::set", &[target, key, value], "");
+        self.w.close();
+    }
+
+    /// A method that only sets `key` of `self` to `value`.
+    fn setter(&mut self, name: &str, param: Option<&str>, key: &str, value: &str) {
+        match param {
+            Some(param) => self.open(name, &["self", param]),
+            None => self.open(name, &["self"]),
+        }
+        self.set("self", key, value);
+    }
+
+    /// The text written since the last `take`, without the empty line
+    /// [`Rust::new`] starts with.
+    fn take(&mut self) -> String {
+        let w = std::mem::replace(&mut self.w, Self::block());
+        let mut text = String::from_utf8(w.finish()).unwrap_or_default();
+        text.remove(0);
+        text
+    }
+
+    /// `impl ty { … }` with the methods written since the last call, if any.
+    fn emit(&mut self, w: &mut Rust, ty: &str) {
+        let body = self.take();
+        w.block(&["impl ", ty], &body);
+    }
+}
+
+fn where_methods(m: &mut Methods, fields: &[&Member<'_>]) {
+    for f in fields {
+        let (param, value) = match &f.role {
             Role::Value {
                 ty,
                 comparable: true,
-            } => Some(quote! {
-                pub fn #m(self, filter: impl Into<zc::Filter<#ty>>) -> Self {
-                    zc::Args::set(self, #key, filter.into().into_json())
-                }
-            }),
+            } => (
+                format!("filter: impl Into<zc::Filter<{ty}>>"),
+                "filter.into().into_json()",
+            ),
             Role::Relation { model, many } => {
-                let other = names::ty(&model, "");
-                let filter = if many {
-                    quote!(zc::ListFilter<#other>)
-                } else {
-                    quote!(zc::ToOneFilter<#other>)
-                };
-                Some(quote! {
-                    pub fn #m(self, filter: #filter) -> Self {
-                        zc::Args::set(self, #key, filter.into_json())
-                    }
-                })
+                let kind = if *many { "ListFilter" } else { "ToOneFilter" };
+                let other = names::ty(model, "");
+                (format!("filter: zc::{kind}<{other}>"), "filter.into_json()")
             }
-            Role::Value { .. } => None,
-        }
-    });
-    quote! {
-        pub fn new() -> Self {
-            Self::default()
-        }
-        #(#methods)*
-        /// Every one of `filters` holds.
-        pub fn and(self, filters: impl IntoIterator<Item = #where_>) -> Self {
-            let all = filters.into_iter().map(zc::Args::into_json).collect();
-            zc::Args::set(self, "AND", all)
-        }
-        /// At least one of `filters` holds.
-        pub fn or(self, filters: impl IntoIterator<Item = #where_>) -> Self {
-            let any = filters.into_iter().map(zc::Args::into_json).collect();
-            zc::Args::set(self, "OR", any)
-        }
-        /// `filter` does not hold.
-        pub fn not(self, filter: #where_) -> Self {
-            zc::Args::set(self, "NOT", zc::Args::into_json(filter))
-        }
+            Role::Value { .. } => continue,
+        };
+        m.setter(&f.setter, Some(&param), &f.key, value);
     }
 }
 
 /// Constructors, one per unique key: `@id`/`@unique` fields and
 /// `@@id`/`@@unique` field lists.
-fn unique_methods(schema: &Schema, model: &Model, id: ModelId, dt: DateTimes) -> TokenStream {
-    let mut out = Vec::new();
+fn unique_methods(m: &mut Methods, schema: &Schema, model: &Model, id: ModelId, dt: DateTimes) {
     let single = model
         .fields
         .iter()
         .filter(|f| f.has_attribute("@id") || f.has_attribute("@unique"));
     for f in single {
         if let Role::Value { ty, .. } = role(schema, f, dt) {
-            let m = setter(f, "");
-            let key = &f.name;
-            out.push(quote! {
-                pub fn #m(value: impl Into<#ty>) -> Self {
-                    zc::Args::set(Self::default(), #key, zc::FieldValue::to_json(&value.into()))
-                }
-            });
+            m.open(&setter(f, ""), &[&format!("value: impl Into<{ty}>")]);
+            let value = "zc::FieldValue::to_json(&value.into())";
+            m.set("Self::default()", &string(&f.name), value);
         }
     }
     let compound = model
@@ -329,165 +316,112 @@ fn unique_methods(schema: &Schema, model: &Model, id: ModelId, dt: DateTimes) ->
         if !seen.insert(key.clone()) {
             continue;
         }
-        let m = names::field(&key);
-        let mut params = Vec::new();
-        let mut inserts = Vec::new();
-        for f in &parts {
-            let Role::Value { ty, .. } = role(schema, f, dt) else {
-                continue;
-            };
-            let p = names::field(&f.name);
-            let k = &f.name;
-            params.push(quote!(#p: impl Into<#ty>));
-            inserts.push(quote!(map.insert(#k.to_string(), zc::FieldValue::to_json(&#p.into()));));
+        let values: Vec<(&Field, String)> = parts
+            .iter()
+            .filter_map(|f| match role(schema, f, dt) {
+                Role::Value { ty, .. } => Some((*f, ty)),
+                Role::Relation { .. } => None,
+            })
+            .collect();
+        let params: Vec<String> = values
+            .iter()
+            .map(|(f, ty)| format!("{}: impl Into<{ty}>", names::field(&f.name)))
+            .collect();
+        let params: Vec<&str> = params.iter().map(String::as_str).collect();
+        m.open(&names::field(&key), &params);
+        m.w.line(&["let mut map = zc::Map::new();"]);
+        for (f, _) in &values {
+            let args = [
+                format!("{}.to_string()", string(&f.name)),
+                format!("zc::FieldValue::to_json(&{}.into())", names::field(&f.name)),
+            ];
+            m.w.call("map.insert", &args, ";");
         }
-        out.push(quote! {
-            pub fn #m(#(#params),*) -> Self {
-                let mut map = zc::Map::new();
-                #(#inserts)*
-                zc::Args::set(Self::default(), #key, zc::serde_json::Value::Object(map))
-            }
-        });
+        let value = "zc::serde_json::Value::Object(map)";
+        m.set("Self::default()", &string(&key), value);
     }
-    quote!(#(#out)*)
 }
 
-fn order_methods(schema: &Schema, fields: &[&Field], dt: DateTimes) -> TokenStream {
-    let methods = fields.iter().map(|f| {
-        let key = &f.name;
-        match role(schema, f, dt) {
+fn order_methods(m: &mut Methods, fields: &[&Member<'_>]) {
+    for f in fields {
+        match &f.role {
             Role::Value {
                 comparable: true, ..
-            } => {
-                let m = setter(f, "");
-                quote! {
-                    pub fn #m(self, sort: zc::Sort) -> Self {
-                        zc::Args::set(self, #key, sort.into_json())
-                    }
-                }
-            }
+            } => m.setter(
+                &f.setter,
+                Some("sort: zc::Sort"),
+                &f.key,
+                "sort.into_json()",
+            ),
             Role::Relation { model, many: false } => {
-                let m = setter(f, "");
-                let other = names::ty(&model, "OrderBy");
-                quote! {
-                    pub fn #m(self, order: #other) -> Self {
-                        zc::Args::set(self, #key, zc::Args::into_json(order))
-                    }
-                }
+                let param = format!("order: {}", names::ty(model, "OrderBy"));
+                m.setter(
+                    &f.setter,
+                    Some(&param),
+                    &f.key,
+                    "zc::Args::into_json(order)",
+                );
             }
             Role::Relation { many: true, .. } => {
-                let m = setter(f, "_count");
-                quote! {
-                    /// By the number of related rows.
-                    pub fn #m(self, sort: zc::Sort) -> Self {
-                        let mut count = zc::Map::new();
-                        count.insert("_count".to_string(), sort.into_json());
-                        zc::Args::set(self, #key, zc::serde_json::Value::Object(count))
-                    }
-                }
+                m.w.doc(" By the number of related rows.");
+                m.open(&setter(f.field, "_count"), &["self", "sort: zc::Sort"]);
+                m.w.line(&["let mut count = zc::Map::new();"]);
+                m.w.line(&["count.insert(\"_count\".to_string(), sort.into_json());"]);
+                m.set("self", &f.key, "zc::serde_json::Value::Object(count)");
             }
-            Role::Value { .. } => quote!(),
+            Role::Value { .. } => {}
         }
-    });
-    quote! {
-        pub fn new() -> Self {
-            Self::default()
-        }
-        #(#methods)*
     }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    Select,
+    Include,
+    Omit,
 }
 
 /// Methods of `select`, `include` and `omit`.
-fn shape_methods(
-    schema: &Schema,
-    fields: &[&Field],
-    dt: DateTimes,
-) -> (TokenStream, TokenStream, TokenStream) {
-    let mut select = Vec::new();
-    let mut include = Vec::new();
-    let mut omit = Vec::new();
+fn shape_methods(m: &mut Methods, fields: &[&Member<'_>], shape: Shape) {
+    const TRUE: &str = "zc::serde_json::Value::Bool(true)";
     let mut has_many = false;
     for f in fields {
-        let key = &f.name;
-        let m = setter(f, "");
-        match role(schema, f, dt) {
-            Role::Relation { model, many } => {
+        match (&f.role, shape) {
+            (Role::Relation { model, many }, Shape::Select | Shape::Include) => {
                 has_many |= many;
-                let other = names::ty(&model, "");
-                let with = setter(f, "_with");
-                let both = quote! {
-                    pub fn #m(self) -> Self {
-                        zc::Args::set(self, #key, zc::serde_json::Value::Bool(true))
-                    }
-                    pub fn #with(self, args: zc::Nested<#other>) -> Self {
-                        zc::Args::set(self, #key, args.into_json())
-                    }
-                };
-                select.push(both.clone());
-                include.push(both);
+                m.setter(&f.setter, None, &f.key, TRUE);
+                let args = format!("args: zc::Nested<{}>", names::ty(model, ""));
+                let with = setter(f.field, "_with");
+                m.setter(&with, Some(&args), &f.key, "args.into_json()");
             }
-            Role::Value { .. } => {
-                select.push(quote! {
-                    pub fn #m(self) -> Self {
-                        zc::Args::set(self, #key, zc::serde_json::Value::Bool(true))
-                    }
-                });
-                omit.push(quote! {
-                    pub fn #m(self, omit: bool) -> Self {
-                        zc::Args::set(self, #key, zc::serde_json::Value::Bool(omit))
-                    }
-                });
+            (Role::Value { .. }, Shape::Select) => m.setter(&f.setter, None, &f.key, TRUE),
+            (Role::Value { .. }, Shape::Omit) => {
+                let value = "zc::serde_json::Value::Bool(omit)";
+                m.setter(&f.setter, Some("omit: bool"), &f.key, value);
             }
+            _ => {}
         }
     }
     if has_many {
-        let count = quote! {
-            /// `_count` of every to-many relation.
-            pub fn relation_counts(self) -> Self {
-                zc::Args::set(self, "_count", zc::serde_json::Value::Bool(true))
-            }
-        };
-        select.push(count.clone());
-        include.push(count);
+        m.w.doc(" `_count` of every to-many relation.");
+        m.setter("relation_counts", None, "\"_count\"", TRUE);
     }
-    let new = quote! {
-        pub fn new() -> Self {
-            Self::default()
-        }
-    };
-    (
-        quote!(#new #(#select)*),
-        quote!(#new #(#include)*),
-        quote!(#new #(#omit)*),
-    )
 }
 
 /// Setters of create and update data: values, number operators (through
 /// `Assign`), and nested writes on relations.
-fn data_methods(schema: &Schema, fields: &[&Field], dt: DateTimes) -> TokenStream {
-    let methods = fields.iter().filter(|f| writable(f)).map(|f| {
-        let key = &f.name;
-        let m = setter(f, "");
-        match role(schema, f, dt) {
-            Role::Value { ty, .. } => quote! {
-                pub fn #m(self, value: impl zc::Assign<#ty>) -> Self {
-                    zc::Args::set(self, #key, zc::Assign::into_json(value))
-                }
-            },
-            Role::Relation { model, .. } => {
-                let other = names::ty(&model, "");
-                quote! {
-                    pub fn #m(self, write: zc::Write<#other>) -> Self {
-                        zc::Args::set(self, #key, write.into_json())
-                    }
-                }
-            }
-        }
-    });
-    quote! {
-        pub fn new() -> Self {
-            Self::default()
-        }
-        #(#methods)*
+fn data_methods(m: &mut Methods, fields: &[Member<'_>]) {
+    for f in fields.iter().filter(|f| writable(f.field)) {
+        let (param, value) = match &f.role {
+            Role::Value { ty, .. } => (
+                format!("value: impl zc::Assign<{ty}>"),
+                "zc::Assign::into_json(value)",
+            ),
+            Role::Relation { model, .. } => (
+                format!("write: zc::Write<{}>", names::ty(model, "")),
+                "write.into_json()",
+            ),
+        };
+        m.setter(&f.setter, Some(&param), &f.key, value);
     }
 }

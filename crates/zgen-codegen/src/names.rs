@@ -1,8 +1,6 @@
 //! Rust names for schema names: snake_case fields and modules, CamelCase
 //! types and variants, raw identifiers for keywords.
 
-use proc_macro2::{Ident, Span};
-
 /// `createdAt` → `created_at`, `HTTPStatus` → `http_status`.
 pub fn snake(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
@@ -61,28 +59,28 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// An identifier for `name`: raw (`r#type`) for keywords, with a trailing
 /// underscore for the few words that cannot be raw.
-pub fn ident(name: &str) -> Ident {
+pub fn ident(name: &str) -> String {
     if NOT_RAW.contains(&name) {
-        Ident::new(&format!("{name}_"), Span::call_site())
+        format!("{name}_")
     } else if KEYWORDS.contains(&name) {
-        Ident::new_raw(name, Span::call_site())
+        format!("r#{name}")
     } else {
-        Ident::new(name, Span::call_site())
+        name.to_string()
     }
 }
 
 /// A field or method name.
-pub fn field(name: &str) -> Ident {
+pub fn field(name: &str) -> String {
     ident(&snake(name))
 }
 
 /// A type or variant name with a suffix (`Post` + `Where`).
-pub fn ty(name: &str, suffix: &str) -> Ident {
+pub fn ty(name: &str, suffix: &str) -> String {
     ident(&format!("{}{suffix}", camel(name)))
 }
 
 /// A method name built from a field name (`author` + `_with`).
-pub fn method(name: &str, suffix: &str) -> Ident {
+pub fn method(name: &str, suffix: &str) -> String {
     ident(&format!("{}{suffix}", snake(name)))
 }
 
@@ -109,8 +107,8 @@ mod tests {
 
     #[test]
     fn keywords_become_raw() {
-        assert_eq!(field("type").to_string(), "r#type");
-        assert_eq!(field("self").to_string(), "self_");
-        assert_eq!(field("name").to_string(), "name");
+        assert_eq!(field("type"), "r#type");
+        assert_eq!(field("self"), "self_");
+        assert_eq!(field("name"), "name");
     }
 }

@@ -1,264 +1,298 @@
 //! The root module: enums, typed-JSON structs, the embedded engine, the
 //! table statements, and the sync and async clients.
 
-use crate::model::docs;
+use crate::model::{docs, serde_struct};
 use crate::names;
 use crate::types::{maybe_absent, role, serde_with, Role};
+use crate::writer::{string, Rust};
 use crate::{Layout, Options};
-use proc_macro2::TokenStream;
-use quote::quote;
 use zgen_sema::{ModelKind, Schema};
 
-pub fn root_file(schema: &Schema, options: &Options, modules: &[(String, String)]) -> TokenStream {
-    let mods = modules.iter().map(|(module, file)| {
+pub fn root_file(schema: &Schema, options: &Options, modules: &[(String, String)]) -> Vec<u8> {
+    let mut w = Rust::new(crate::HEADER);
+    w.line(&["use ::zgen_client as zc;"]);
+    for (module, file) in modules {
         let m = names::ident(module);
         match &options.layout {
-            Layout::Modules => quote! {
-                pub mod #m;
-                pub use self::#m::*;
-            },
+            Layout::Modules => w.line(&["pub mod ", &m, ";"]),
             Layout::OutDir { subdir } => {
-                let path = format!("/{subdir}/{file}");
-                quote! {
-                    pub mod #m {
-                        include!(concat!(env!("OUT_DIR"), #path));
-                    }
-                    pub use self::#m::*;
-                }
+                w.open(&["pub mod ", &m]);
+                include(&mut w, "include!(", Some(subdir), file);
+                w.close();
             }
         }
-    });
-    let compiled = match &options.layout {
-        Layout::Modules => quote!(include_bytes!("schema.bin")),
-        Layout::OutDir { subdir } => {
-            let path = format!("/{subdir}/schema.bin");
-            quote!(include_bytes!(concat!(env!("OUT_DIR"), #path)))
-        }
+        w.line(&["pub use self::", &m, "::*;"]);
+    }
+    enums(&mut w, schema);
+    typed_json(&mut w, schema, options);
+    w.doc(" The checked schema and its compiled access rules, as");
+    w.doc(" `zgen_runtime::Engine::to_compiled` encodes them.");
+    let subdir = match &options.layout {
+        Layout::Modules => None,
+        Layout::OutDir { subdir } => Some(subdir.as_str()),
     };
-    let enums = enums(schema);
-    let types = typed_json(schema, options);
+    include(
+        &mut w,
+        "pub static COMPILED: &[u8] = include_bytes!(",
+        subdir,
+        "schema.bin",
+    );
+    w.doc(" The statements that create the schema's tables and indexes.");
     let tables: Vec<String> = zgen_policy::ddl::create_statements(schema)
         .iter()
-        .map(|s| s.to_string())
+        .map(|s| string(&s.to_string()))
         .collect();
+    w.list(
+        "pub static CREATE_TABLES: &[&str] = &[",
+        &tables,
+        "];",
+        true,
+    );
+    w.raw(ENGINE);
     let auth = auth_type(schema);
-    let accessors = schema.data_models().map(|(_, m)| {
-        let acc = names::field(&m.name);
+    w.open_fn(
+        &["fn auth_json("],
+        &[format!("auth: &{auth}")],
+        " -> zc::serde_json::Value",
+    );
+    w.line(&["zc::serde_json::to_value(auth).unwrap_or_default()"]);
+    w.close();
+    w.doc(" Runs operations for one auth value over one connection.");
+    w.line(&["pub struct Client<'c>(zc::Session<'c>);"]);
+    w.open(&["impl<'c> Client<'c>"]);
+    w.doc(" The same connection, acting for `auth` (`None`: anonymous).");
+    let with_auth = [format!("&self, auth: Option<&{auth}>")];
+    w.open_fn(&["pub fn with_auth("], &with_auth, " -> Client<'c>");
+    w.line(&["Client(self.0.with_auth(auth.map(auth_json)))"]);
+    w.close();
+    w.raw(CLIENT);
+    for (_, m) in schema.data_models() {
+        w.doc(&format!(" The operations of `{}`.", m.name));
         let ty = names::ty(&m.name, "");
-        let doc = format!(" The operations of `{}`.", m.name);
-        quote! {
-            #[doc = #doc]
-            pub fn #acc(&self) -> zc::ModelClient<'_, #ty> {
-                zc::ModelClient::new(self.0.engine_client())
+        let acc = names::field(&m.name);
+        let ret = format!(" -> zc::ModelClient<'_, {ty}>");
+        w.line(&["#[inline]"]);
+        w.open_fn(&["pub fn ", &acc, "("], &["&self"], &ret);
+        w.line(&["zc::ModelClient::new(self.0.engine_client())"]);
+        w.close();
+    }
+    w.close();
+    if options.async_client {
+        w.raw(ASYNC_CLIENT);
+        let params = [
+            "&self".to_string(),
+            format!("auth: Option<{auth}>"),
+            "f: F".to_string(),
+        ];
+        w.nest();
+        w.doc(" Runs `f` with a client acting for `auth` (`None`: anonymous).");
+        w.list(
+            "pub async fn run<R, F>(",
+            &params,
+            ") -> zc::Result<R>",
+            true,
+        );
+        w.raw(ASYNC_RUN);
+        w.close();
+    }
+    if options.http_api {
+        w.raw(HTTP_API);
+    }
+    w.finish()
+}
+
+/// `head` (`include!(` or alike) of `file`, or with a `subdir` of
+/// `concat!(env!("OUT_DIR"), "/<subdir>/<file>")`, then `);`. A macro's
+/// input that does not fit is filled into lines, as prettyplease does.
+fn include(w: &mut Rust, head: &str, subdir: Option<&str>, file: &str) {
+    match subdir {
+        None => w.list(head, &[string(file)], ");", false),
+        Some(subdir) => {
+            let env = "concat!(env!(\"OUT_DIR\")";
+            let path = format!("{})", string(&format!("/{subdir}/{file}")));
+            let flat = format!("{env}, {path}");
+            if w.fits(&[head, &flat, ");"]) {
+                w.line(&[head, &flat, ");"]);
+            } else {
+                w.fill(head, &[env, &path], ");");
             }
         }
-    });
-    let http_api = options.http_api.then(|| {
-        quote! {
-            /// ZenStack's RPC API over this schema (`zgen_server::Api`) with
-            /// the same compiled rules as the clients: give it the auth
-            /// function (or a JWT verifier), then mount its `router()` under
-            /// any prefix.
-            pub fn api(pool: zc::zgen_server::Pool) -> zc::Result<zc::zgen_server::Api> {
-                let engine = zc::zgen_runtime::Engine::from_compiled(COMPILED)
-                    .map_err(zc::Error::Decode)?;
-                Ok(zc::zgen_server::Api::new(std::sync::Arc::new(engine), pool))
-            }
-        }
-    });
-    let async_client = options.async_client.then(|| {
-        quote! {
-            /// The client for async code: each operation runs on a blocking
-            /// thread over one of a few connections.
-            #[derive(Clone)]
-            pub struct AsyncClient(zc::AsyncPool);
-
-            impl AsyncClient {
-                /// Over these connections to one database (at least one).
-                pub fn new(conns: Vec<zc::rusqlite::Connection>) -> zc::Result<Self> {
-                    Ok(AsyncClient(zc::AsyncPool::new(conns)?))
-                }
-
-                /// Runs `f` with a client acting for `auth` (`None`: anonymous).
-                pub async fn run<R, F>(&self, auth: Option<#auth>, f: F) -> zc::Result<R>
-                where
-                    F: FnOnce(&Client<'_>) -> zc::Result<R> + Send + 'static,
-                    R: Send + 'static,
-                {
-                    let auth = auth.as_ref().map(auth_json);
-                    self.0
-                        .run(move |conn| {
-                            let client = Client(zc::Session::new(engine()?, conn, auth));
-                            f(&client)
-                        })
-                        .await
-                }
-            }
-        }
-    });
-    quote! {
-        use ::zgen_client as zc;
-
-        #(#mods)*
-
-        #enums
-        #types
-
-        /// The checked schema and its compiled access rules, as
-        /// `zgen_runtime::Engine::to_compiled` encodes them.
-        pub static COMPILED: &[u8] = #compiled;
-
-        /// The statements that create the schema's tables and indexes.
-        pub static CREATE_TABLES: &[&str] = &[#(#tables),*];
-
-        /// The engine, decoded from [`COMPILED`] on first use.
-        pub fn engine() -> zc::Result<&'static zc::zgen_runtime::Engine> {
-            static ENGINE: std::sync::OnceLock<Result<zc::zgen_runtime::Engine, String>> =
-                std::sync::OnceLock::new();
-            ENGINE
-                .get_or_init(|| zc::zgen_runtime::Engine::from_compiled(COMPILED))
-                .as_ref()
-                .map_err(|e| zc::Error::Decode(e.clone()))
-        }
-
-        /// Creates the schema's tables in an empty database.
-        pub fn create_tables(conn: &zc::rusqlite::Connection) -> zc::rusqlite::Result<()> {
-            for statement in CREATE_TABLES {
-                conn.execute_batch(statement)?;
-            }
-            Ok(())
-        }
-
-        /// An anonymous client on `conn`; [`Client::with_auth`] acts for a user.
-        pub fn client(conn: &zc::rusqlite::Connection) -> zc::Result<Client<'_>> {
-            Ok(Client(zc::Session::new(engine()?, conn, None)))
-        }
-
-        fn auth_json(auth: &#auth) -> zc::serde_json::Value {
-            zc::serde_json::to_value(auth).unwrap_or_default()
-        }
-
-        /// Runs operations for one auth value over one connection.
-        pub struct Client<'c>(zc::Session<'c>);
-
-        impl<'c> Client<'c> {
-            /// The same connection, acting for `auth` (`None`: anonymous).
-            pub fn with_auth(&self, auth: Option<&#auth>) -> Client<'c> {
-                Client(self.0.with_auth(auth.map(auth_json)))
-            }
-
-            /// The same connection, acting for an auth value given as JSON.
-            pub fn with_auth_json(&self, auth: Option<zc::serde_json::Value>) -> Client<'c> {
-                Client(self.0.with_auth(auth))
-            }
-
-            /// The untyped session (engine client, connection).
-            pub fn as_session(&self) -> &zc::Session<'c> {
-                &self.0
-            }
-
-            #(#accessors)*
-        }
-
-        #async_client
-        #http_api
     }
 }
+
+const ENGINE: &str = r#"/// The engine, decoded from [`COMPILED`] on first use.
+pub fn engine() -> zc::Result<&'static zc::zgen_runtime::Engine> {
+    static ENGINE: std::sync::OnceLock<Result<zc::zgen_runtime::Engine, String>> = std::sync::OnceLock::new();
+    ENGINE
+        .get_or_init(|| zc::zgen_runtime::Engine::from_compiled(COMPILED))
+        .as_ref()
+        .map_err(|e| zc::Error::Decode(e.clone()))
+}
+/// Creates the schema's tables in an empty database.
+pub fn create_tables(conn: &zc::rusqlite::Connection) -> zc::rusqlite::Result<()> {
+    for statement in CREATE_TABLES {
+        conn.execute_batch(statement)?;
+    }
+    Ok(())
+}
+/// An anonymous client on `conn`; [`Client::with_auth`] acts for a user.
+pub fn client(conn: &zc::rusqlite::Connection) -> zc::Result<Client<'_>> {
+    Ok(Client(zc::Session::new(engine()?, conn, None)))
+}
+"#;
+
+const CLIENT: &str = r#"    /// The same connection, acting for an auth value given as JSON.
+    pub fn with_auth_json(&self, auth: Option<zc::serde_json::Value>) -> Client<'c> {
+        Client(self.0.with_auth(auth))
+    }
+    /// The untyped session (engine client, connection).
+    pub fn as_session(&self) -> &zc::Session<'c> {
+        &self.0
+    }
+"#;
+
+const ASYNC_CLIENT: &str = r#"/// The client for async code: each operation runs on a blocking
+/// thread over one of a few connections.
+#[derive(Clone)]
+pub struct AsyncClient(zc::AsyncPool);
+impl AsyncClient {
+    /// Over these connections to one database (at least one).
+    pub fn new(conns: Vec<zc::rusqlite::Connection>) -> zc::Result<Self> {
+        Ok(AsyncClient(zc::AsyncPool::new(conns)?))
+    }
+"#;
+
+/// The rest of `AsyncClient::run` after its parameters: the `where`
+/// clause (prettyplease puts it at the signature's depth) and the body.
+const ASYNC_RUN: &str = r#"    where
+        F: FnOnce(&Client<'_>) -> zc::Result<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        let auth = auth.as_ref().map(auth_json);
+        self.0
+            .run(move |conn| {
+                let client = Client(zc::Session::new(engine()?, conn, auth));
+                f(&client)
+            })
+            .await
+    }
+"#;
+
+const HTTP_API: &str = r#"/// ZenStack's RPC API over this schema (`zgen_server::Api`) with
+/// the same compiled rules as the clients: give it the auth
+/// function (or a JWT verifier), then mount its `router()` under
+/// any prefix.
+pub fn api(pool: zc::zgen_server::Pool) -> zc::Result<zc::zgen_server::Api> {
+    let engine = zc::zgen_runtime::Engine::from_compiled(COMPILED)
+        .map_err(zc::Error::Decode)?;
+    Ok(zc::zgen_server::Api::new(std::sync::Arc::new(engine), pool))
+}
+"#;
 
 /// The type of `auth()`: the `@@auth` model or type, else `User`, else JSON.
-fn auth_type(schema: &Schema) -> TokenStream {
+fn auth_type(schema: &Schema) -> String {
     match schema.auth {
-        Some(id) => {
-            let t = names::ty(&schema.model(id).name, "");
-            quote!(#t)
-        }
-        None => quote!(zc::serde_json::Value),
+        Some(id) => names::ty(&schema.model(id).name, ""),
+        None => "zc::serde_json::Value".to_string(),
     }
 }
 
-fn enums(schema: &Schema) -> TokenStream {
-    let items = schema.enums.iter().filter(|e| !e.builtin).map(|e| {
+fn enums(w: &mut Rust, schema: &Schema) {
+    for e in schema.enums.iter().filter(|e| !e.builtin) {
         let name = names::ty(&e.name, "");
-        let doc = docs(&e.docs);
-        let variants: Vec<_> = e.values.iter().map(|v| names::ty(&v.name, "")).collect();
-        let values: Vec<&str> = e.values.iter().map(|v| v.name.as_str()).collect();
-        let stored: Vec<&str> = e.values.iter().map(|v| v.db_name()).collect();
-        quote! {
-            #doc
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, zc::serde::Serialize, zc::serde::Deserialize)]
-            #[serde(crate = "zc::serde")]
-            pub enum #name {
-                #(#[serde(rename = #values)] #variants,)*
-            }
-
-            impl #name {
-                /// The value's name in the schema.
-                pub fn as_str(self) -> &'static str {
-                    match self {
-                        #(Self::#variants => #values,)*
-                    }
-                }
-
-                /// The value as stored (`@map`).
-                pub fn stored_as(self) -> &'static str {
-                    match self {
-                        #(Self::#variants => #stored,)*
-                    }
-                }
-            }
-
-            impl zc::FieldValue for #name {
-                fn to_json(&self) -> zc::serde_json::Value {
-                    zc::serde_json::Value::String(self.as_str().to_string())
-                }
-            }
+        let variants: Vec<String> = e.values.iter().map(|v| names::ty(&v.name, "")).collect();
+        docs(w, &e.docs);
+        let derives = [
+            "Debug",
+            "Clone",
+            "Copy",
+            "PartialEq",
+            "Eq",
+            "Hash",
+            "zc::serde::Serialize",
+            "zc::serde::Deserialize",
+        ]
+        .map(str::to_string);
+        w.list("#[derive(", &derives, ")]", false);
+        w.line(&["#[serde(crate = \"zc::serde\")]"]);
+        w.open(&["pub enum ", &name]);
+        for (v, variant) in e.values.iter().zip(&variants) {
+            w.line(&["#[serde(rename = ", &string(&v.name), ")]"]);
+            w.line(&[variant, ","]);
         }
-    });
-    quote!(#(#items)*)
+        w.close();
+        w.open(&["impl ", &name]);
+        let matches = [
+            (" The value's name in the schema.", "as_str", false),
+            (" The value as stored (`@map`).", "stored_as", true),
+        ];
+        for (doc, method, stored) in matches {
+            w.doc(doc);
+            w.open(&["pub fn ", method, "(self) -> &'static str"]);
+            w.open(&["match self"]);
+            for (v, variant) in e.values.iter().zip(&variants) {
+                let value = if stored { v.db_name() } else { &v.name };
+                w.arm(&format!("Self::{variant}"), &string(value));
+            }
+            w.close();
+            w.close();
+        }
+        w.close();
+        field_value(
+            w,
+            &name,
+            "zc::serde_json::Value::String(self.as_str().to_string())",
+        );
+    }
 }
 
 /// `type` declarations: typed-JSON shapes (and auth types).
-fn typed_json(schema: &Schema, options: &Options) -> TokenStream {
-    let items = schema
-        .models
-        .iter()
-        .filter(|m| m.kind == ModelKind::Type)
-        .map(|m| {
-            let name = names::ty(&m.name, "");
-            let doc = docs(&m.docs);
-            let fields = m.fields.iter().filter_map(|f| {
-                let Role::Value { ty, .. } = role(schema, f, options.datetime) else {
-                    return None;
-                };
+fn typed_json(w: &mut Rust, schema: &Schema, options: &Options) {
+    for m in schema.models.iter().filter(|m| m.kind == ModelKind::Type) {
+        let name = names::ty(&m.name, "");
+        docs(w, &m.docs);
+        serde_struct(w);
+        let fields: Vec<_> = m
+            .fields
+            .iter()
+            .filter_map(|f| match role(schema, f, options.datetime) {
+                Role::Value { ty, .. } => Some((f, ty)),
+                Role::Relation { .. } => None,
+            })
+            .collect();
+        if fields.is_empty() {
+            w.line(&["pub struct ", &name, " {}"]);
+        } else {
+            w.open(&["pub struct ", &name]);
+            for (f, ty) in fields {
                 let id = names::field(&f.name);
-                let n = &f.name;
-                let with = serde_with(f);
-                Some(if maybe_absent(f) {
-                    quote! {
-                        #[serde(rename = #n, #with default, skip_serializing_if = "Option::is_none")]
-                        pub #id: Option<#ty>,
-                    }
+                let mut attrs = vec![format!("rename = {}", string(&f.name))];
+                attrs.extend(serde_with(f));
+                if maybe_absent(f) {
+                    attrs.push("default".to_string());
+                    attrs.push("skip_serializing_if = \"Option::is_none\"".to_string());
+                    w.list("#[serde(", &attrs, ")]", false);
+                    w.field(&id, &format!("Option<{ty}>"));
                 } else {
-                    quote! {
-                        #[serde(rename = #n, #with)]
-                        pub #id: #ty,
-                    }
-                })
-            });
-            quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq, zc::serde::Serialize, zc::serde::Deserialize)]
-                #[serde(crate = "zc::serde")]
-                pub struct #name {
-                    #(#fields)*
-                }
-
-                impl zc::FieldValue for #name {
-                    fn to_json(&self) -> zc::serde_json::Value {
-                        zc::serde_json::to_value(self).unwrap_or_default()
-                    }
+                    w.list("#[serde(", &attrs, ")]", false);
+                    w.field(&id, &ty);
                 }
             }
-        });
-    quote!(#(#items)*)
+            w.close();
+        }
+        field_value(
+            w,
+            &name,
+            "zc::serde_json::to_value(self).unwrap_or_default()",
+        );
+    }
+}
+
+/// `impl zc::FieldValue for name` whose `to_json` is `body`.
+fn field_value(w: &mut Rust, name: &str, body: &str) {
+    w.open(&["impl zc::FieldValue for ", name]);
+    w.open(&["fn to_json(&self) -> zc::serde_json::Value"]);
+    w.line(&[body]);
+    w.close();
+    w.close();
 }

@@ -2,8 +2,6 @@
 //! appears in.
 
 use crate::names;
-use proc_macro2::TokenStream;
-use quote::quote;
 use zgen_sema::{Field, FieldTypeKind, Model, RelationKind, Scalar, Schema};
 
 /// The Rust type of `DateTime` fields. Both are read and written as
@@ -22,7 +20,7 @@ pub enum DateTimes {
 pub enum Role {
     /// A stored value (scalar, enum, typed JSON) of Rust type `ty`.
     Value {
-        ty: TokenStream,
+        ty: String,
         /// Usable in `where` and `orderBy` (not JSON, not a list).
         comparable: bool,
     },
@@ -41,17 +39,11 @@ pub fn role(schema: &Schema, field: &Field, dt: DateTimes) -> Role {
                 many,
             };
         }
-        FieldTypeKind::Scalar(s) => scalar(*s, dt),
-        FieldTypeKind::Enum(e) => {
-            let id = names::ty(&schema.enum_(*e).name, "");
-            quote!(#id)
-        }
-        FieldTypeKind::TypeDef(m) => {
-            let id = names::ty(&schema.model(*m).name, "");
-            quote!(#id)
-        }
+        FieldTypeKind::Scalar(s) => scalar(*s, dt).to_string(),
+        FieldTypeKind::Enum(e) => names::ty(&schema.enum_(*e).name, ""),
+        FieldTypeKind::TypeDef(m) => names::ty(&schema.model(*m).name, ""),
         FieldTypeKind::Unsupported(_) | FieldTypeKind::Unresolved => {
-            quote!(zc::serde_json::Value)
+            "zc::serde_json::Value".to_string()
         }
     };
     let comparable = !field.ty.list
@@ -69,38 +61,36 @@ pub fn role(schema: &Schema, field: &Field, dt: DateTimes) -> Role {
             ) | FieldTypeKind::Enum(_)
         );
     let ty = if field.ty.list {
-        quote!(Vec<#base>)
+        format!("Vec<{base}>")
     } else {
         base
     };
     Role::Value { ty, comparable }
 }
 
-fn scalar(s: Scalar, dt: DateTimes) -> TokenStream {
+/// The Rust type of a scalar, as the generated code spells it.
+fn scalar(s: Scalar, dt: DateTimes) -> &'static str {
     match s {
-        Scalar::String => quote!(String),
-        Scalar::Boolean => quote!(bool),
-        Scalar::Int => quote!(i32),
-        Scalar::BigInt => quote!(i64),
-        Scalar::Float => quote!(f64),
-        Scalar::Decimal => quote!(zc::rust_decimal::Decimal),
+        Scalar::String => "String",
+        Scalar::Boolean => "bool",
+        Scalar::Int => "i32",
+        Scalar::BigInt => "i64",
+        Scalar::Float => "f64",
+        Scalar::Decimal => "zc::rust_decimal::Decimal",
         Scalar::DateTime => match dt {
-            DateTimes::Chrono => quote!(zc::chrono::DateTime<zc::chrono::Utc>),
-            DateTimes::Time => quote!(zc::time::OffsetDateTime),
+            DateTimes::Chrono => "zc::chrono::DateTime<zc::chrono::Utc>",
+            DateTimes::Time => "zc::time::OffsetDateTime",
         },
-        Scalar::Json => quote!(zc::serde_json::Value),
-        Scalar::Bytes => quote!(Vec<u8>),
+        Scalar::Json => "zc::serde_json::Value",
+        Scalar::Bytes => "Vec<u8>",
     }
 }
 
-/// `with = "zc::datetime",` for DateTime fields (ZenStack's text in either
-/// crate), else nothing: the rest of a `#[serde(...)]` list.
-pub fn serde_with(field: &Field) -> TokenStream {
-    if matches!(field.ty.kind, FieldTypeKind::Scalar(Scalar::DateTime)) {
-        quote!(with = "zc::datetime",)
-    } else {
-        quote!()
-    }
+/// `with = "zc::datetime"` for DateTime fields (ZenStack's text in either
+/// crate): one entry of a `#[serde(...)]` list.
+pub fn serde_with(field: &Field) -> Option<String> {
+    matches!(field.ty.kind, FieldTypeKind::Scalar(Scalar::DateTime))
+        .then(|| "with = \"zc::datetime\"".to_string())
 }
 
 /// The field may be absent or null in a result: optional, omitted by

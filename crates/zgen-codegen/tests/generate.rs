@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
-use zgen_codegen::{generate, GeneratedFile, Options};
+use zgen_codegen::{generate, DateTimes, GeneratedFile, Layout, Options};
 
 fn schema_of(path: &Path) -> zgen_sema::Schema {
     let loaded = zgen_testkit::load(path);
@@ -29,12 +29,39 @@ fn text(file: &GeneratedFile) -> &str {
     std::str::from_utf8(&file.contents).unwrap()
 }
 
-/// Every Rust file: a header, then code that parses.
+/// Every Rust file: the header, a blank line, then code that parses and
+/// that prettyplease prints exactly as it is (the writer lays the text out
+/// as prettyplease would, so the output is "formatted with prettyplease").
 fn assert_well_formed(files: &[GeneratedFile]) {
     for file in files.iter().filter(|f| f.path.ends_with(".rs")) {
         let text = text(file);
-        assert!(text.starts_with(zgen_codegen::HEADER), "{}", file.path);
-        syn::parse_file(text).unwrap_or_else(|e| panic!("{}: {e}", file.path));
+        let code = text
+            .strip_prefix(zgen_codegen::HEADER)
+            .and_then(|t| t.strip_prefix('\n'))
+            .unwrap_or_else(|| panic!("{}: no header", file.path));
+        let parsed = syn::parse_file(code).unwrap_or_else(|e| panic!("{}: {e}", file.path));
+        let printed = prettyplease::unparse(&parsed);
+        if printed != code {
+            let line = printed
+                .lines()
+                .zip(code.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            let around = |t: &str| {
+                t.lines()
+                    .skip(line.saturating_sub(3))
+                    .take(8)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            panic!(
+                "{}: not in prettyplease's layout at line {}\nprettyplease:\n{}\ngenerated:\n{}",
+                file.path,
+                line + 1,
+                around(&printed),
+                around(code)
+            );
+        }
     }
 }
 
@@ -65,6 +92,44 @@ fn blog_snapshot() {
         "blog",
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/blog/schema.zmodel"),
     );
+}
+
+/// Names long enough that signatures, calls, attribute lists, match arms,
+/// macro input and `include!` paths break over lines; keywords as names;
+/// docs with quotes and backslashes. Every layout of every option.
+#[test]
+fn long_lines_break_as_prettyplease_breaks_them() {
+    let path = fixture("long_names.zmodel");
+    let layouts = [
+        Layout::Modules,
+        Layout::OutDir {
+            subdir: "zgen".to_string(),
+        },
+        Layout::OutDir {
+            subdir: "a_generated_code_folder_whose_name_is_long_enough_to_break_the_line"
+                .to_string(),
+        },
+    ];
+    for layout in layouts {
+        for (async_client, http_api) in [(true, false), (false, true), (true, true)] {
+            for datetime in [DateTimes::Chrono, DateTimes::Time] {
+                let options = Options {
+                    layout: layout.clone(),
+                    async_client,
+                    http_api,
+                    datetime,
+                };
+                assert_well_formed(&generate(schema_of(&path), &options));
+                assert_well_formed(&generate(schema_of(&fixture("shop.zmodel")), &options));
+            }
+        }
+    }
+    let files = files_of(&path);
+    for file in &files {
+        if file.path.ends_with(".rs") {
+            insta::assert_snapshot!(format!("long_names__{}", file.path), text(file));
+        }
+    }
 }
 
 #[test]
@@ -170,7 +235,7 @@ fn time_option_changes_only_datetime_types() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/blog/schema.zmodel");
     let chrono = files_of(&path);
     let options = Options {
-        datetime: zgen_codegen::DateTimes::Time,
+        datetime: DateTimes::Time,
         ..Options::default()
     };
     let time = generate(schema_of(&path), &options);

@@ -9,6 +9,7 @@
 //! database); [`Table::create_table`] and [`Table::create_indexes`] write
 //! it. Everything database-specific goes through [`Dialect`].
 
+use crate::delegate;
 use crate::sql::{Dialect, Sqlite};
 use crate::storage::{join_table, JoinTable};
 use zgen_sema::expr::{Expr, ExprKind, Literal};
@@ -148,10 +149,6 @@ fn has_table(schema: &Schema, id: ModelId) -> bool {
     model.kind == ModelKind::Model && model.attribute("@@ignore").is_none()
 }
 
-fn is_delegate(schema: &Schema, id: ModelId) -> bool {
-    schema.model(id).attribute("@@delegate").is_some()
-}
-
 /// The fields of the model's primary key: `@id` fields, else `@@id`.
 fn primary_key_fields(schema: &Schema, id: ModelId) -> Vec<u32> {
     let model = schema.model(id);
@@ -177,22 +174,22 @@ fn primary_key_fields(schema: &Schema, id: ModelId) -> Vec<u32> {
 /// Whether the field has a column in the model's table. Non-key fields a
 /// concrete model inherits from a `@@delegate` base live in the base's
 /// table, as ZenStack lays delegates out.
-fn is_stored(schema: &Schema, id: ModelId, index: u32, keys: &[u32]) -> bool {
+fn is_stored(schema: &Schema, id: ModelId, index: u32) -> bool {
     let field = &schema.model(id).fields[index as usize];
-    if field.is_relation() || field.is_computed() {
-        return false;
-    }
-    match field.inherited_from {
-        Some(from) if from != id && is_delegate(schema, from) => keys.contains(&index),
-        _ => true,
-    }
+    !field.is_relation()
+        && !field.is_computed()
+        && delegate::storing_level(schema, FieldId { model: id, index }) == id
 }
 
 /// A field inherited from a `@@delegate` base (its relation, or its key).
-fn from_delegate(schema: &Schema, id: ModelId, field: &Field) -> bool {
-    field
-        .inherited_from
-        .is_some_and(|from| from != id && is_delegate(schema, from))
+fn from_delegate(schema: &Schema, id: ModelId, index: usize) -> bool {
+    delegate::is_inherited(
+        schema,
+        FieldId {
+            model: id,
+            index: index as u32,
+        },
+    )
 }
 
 fn quoted(dialect: &dyn Dialect, name: &str) -> String {
@@ -335,7 +332,7 @@ fn model_table(schema: &Schema, dialect: &dyn Dialect, id: ModelId) -> Table {
     let model = schema.model(id);
     let keys = primary_key_fields(schema, id);
     let single_key = (keys.len() == 1).then(|| keys[0]);
-    let stored = |i: u32| is_stored(schema, id, i, &keys);
+    let stored = |i: u32| is_stored(schema, id, i);
 
     let mut columns = Vec::new();
     for (index, field) in model.fields.iter().enumerate() {
@@ -345,7 +342,7 @@ fn model_table(schema: &Schema, dialect: &dyn Dialect, id: ModelId) -> Table {
         }
         // A key inherited from a delegate base gets its value from the
         // base row, never a default of its own.
-        let inherited_key = from_delegate(schema, id, field);
+        let inherited_key = from_delegate(schema, id, index as usize);
         let autoincrement = single_key == Some(index) && is_autoincrement(field) && !inherited_key;
         let default = if autoincrement || inherited_key {
             None
@@ -370,11 +367,11 @@ fn model_table(schema: &Schema, dialect: &dyn Dialect, id: ModelId) -> Table {
         .collect();
 
     let mut foreign_keys = Vec::new();
-    for field in &model.fields {
+    for (index, field) in model.fields.iter().enumerate() {
         let Some(rel) = field.relation.as_ref().filter(|r| r.is_owner()) else {
             continue;
         };
-        if from_delegate(schema, id, field) {
+        if from_delegate(schema, id, index) {
             continue;
         }
         let Some(target) = field.related_model().filter(|t| has_table(schema, *t)) else {

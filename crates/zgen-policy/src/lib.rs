@@ -13,6 +13,7 @@
 mod bind;
 mod compile;
 pub mod ddl;
+pub mod delegate;
 pub mod eval;
 pub mod ir;
 mod policy_set;

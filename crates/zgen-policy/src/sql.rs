@@ -443,7 +443,7 @@ impl<'a> PredWriter<'a> {
     }
 
     fn table(&self, model: ModelId, alias: &str, out: &mut Sql) {
-        out.ident(self.dialect, self.schema.model(model).db_name());
+        crate::delegate::write_source(self.schema, self.dialect, model, out);
         out.push(" AS ");
         out.ident(self.dialect, alias);
     }

@@ -238,6 +238,43 @@ model Video extends Asset {
     execute(&schema);
 }
 
+#[test]
+fn each_delegate_level_stores_its_own_fields_and_the_id() {
+    let schema = zgen_testkit::checked(
+        r#"
+datasource db { provider = "sqlite" }
+type Stamped {
+    createdAt DateTime @default(now())
+}
+model Asset with Stamped {
+    id    Int    @id @default(autoincrement())
+    kind  String
+    @@delegate(kind)
+}
+model Video extends Asset {
+    duration  Int
+    videoKind String
+    @@delegate(videoKind)
+}
+model Movie extends Video {
+    director String
+}
+"#,
+    );
+    let tables = ddl::tables(&schema, &Sqlite);
+    let columns = |name: &str| -> Vec<String> {
+        let table = tables.iter().find(|t| t.name == name).unwrap();
+        table.columns.iter().map(|c| c.name.clone()).collect()
+    };
+    // a field the base takes from a mixin stays in the base's table
+    assert_eq!(columns("Asset"), ["createdAt", "id", "kind"]);
+    assert_eq!(columns("Video"), ["id", "duration", "videoKind"]);
+    assert_eq!(columns("Movie"), ["id", "director"]);
+    let movie = tables.iter().find(|t| t.name == "Movie").unwrap();
+    assert_eq!(movie.foreign_keys[0].referenced_table, "Video");
+    execute(&schema);
+}
+
 // ---- the corpus -------------------------------------------------------
 
 /// Every entry schema of the corpus that checks clean: its statements run

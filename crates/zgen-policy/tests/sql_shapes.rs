@@ -109,3 +109,31 @@ fn collection_and_check() {
         Some(json!({"id": "u1"}))
     ));
 }
+
+#[test]
+fn relation_to_a_delegate_sub_model_reads_its_joined_row() {
+    // I-4: the inherited `title` lives in the base's table.
+    let schema = zgen_testkit::checked(
+        r#"
+        datasource db { provider = 'sqlite' }
+        model Asset {
+            id    Int    @id
+            kind  String
+            title String
+            @@delegate(kind)
+            @@allow('read', true)
+        }
+        model Video extends Asset {
+            duration Int
+            clip     Clip?
+        }
+        model Clip {
+            id      Int   @id
+            videoId Int   @unique
+            video   Video @relation(fields: [videoId], references: [id])
+            @@allow('read', video.title == 'public' && video.duration > 1)
+        }
+        "#,
+    );
+    insta::assert_snapshot!(sql(&schema, "Clip", Operation::Read, None));
+}

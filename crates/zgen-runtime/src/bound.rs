@@ -5,6 +5,7 @@
 //! keeps it: a user's second request, on any connection or thread, reuses
 //! the bound rules of the first instead of binding them again.
 
+use crate::plan::Plans;
 use serde_json::Value as Json;
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
@@ -29,6 +30,8 @@ pub(crate) struct BoundCache {
 pub(crate) struct BoundRules {
     pub(crate) models: Shelf<Pred>,
     pub(crate) fields: Shelf<FieldRules>,
+    /// Statements written under these rules, by argument shape.
+    pub(crate) plans: Plans,
 }
 
 /// A concurrent map from (model, operation) to a bound rule. A user

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use zgen_policy::ir::Pred;
 use zgen_policy::sql::{Dialect, PredWriter, Sql, Sqlite};
 use zgen_policy::PolicySet;
-use zgen_sema::{FieldId, ModelId, ModelKind, Operation, Schema};
+use zgen_sema::{FieldId, ModelId, Operation, Schema};
 
 /// A checked schema and its policies, compiled once and shared by every
 /// client.
@@ -19,6 +19,8 @@ pub struct Engine {
     pub(crate) bound: BoundCache,
     /// The columns the engine reads, per model (by model index).
     columns: Vec<Vec<FieldId>>,
+    /// The fields a read returns when nothing selects or omits, per model.
+    visible: Vec<Vec<FieldId>>,
 }
 
 impl Engine {
@@ -31,14 +33,22 @@ impl Engine {
     /// The engine of a schema and its compiled policies: what every
     /// request reuses is prepared here, once.
     pub(crate) fn assemble(schema: Schema, policies: PolicySet) -> Engine {
-        let columns = (0..schema.models.len())
+        let columns: Vec<Vec<FieldId>> = (0..schema.models.len())
             .map(|i| crate::args::read_columns(&schema, ModelId(i as u32)))
+            .collect();
+        let visible = columns
+            .iter()
+            .map(|fields| {
+                let visible = |f: &&FieldId| crate::args::default_visible(schema.field(**f));
+                fields.iter().filter(visible).copied().collect()
+            })
             .collect();
         Engine {
             schema,
             policies,
             bound: BoundCache::default(),
             columns,
+            visible,
         }
     }
 
@@ -81,7 +91,7 @@ pub struct Client<'a> {
     pub(crate) engine: &'a Engine,
     pub(crate) conn: &'a rusqlite::Connection,
     pub(crate) auth: Option<Json>,
-    bound: Arc<BoundRules>,
+    pub(crate) bound: Arc<BoundRules>,
 }
 
 pub(crate) const DIALECT: &Sqlite = &Sqlite;
@@ -102,18 +112,6 @@ impl<'a> Client<'a> {
             .model_by_name(name)
             .filter(|id| schema.model(*id).is_data_model())
             .ok_or_else(|| Error::invalid_input(None, format!("unknown model `{name}`")))?;
-        let model = schema.model(id);
-        let delegate = model.attribute("@@delegate").is_some()
-            || model.fields.iter().any(|f| {
-                f.inherited_from
-                    .is_some_and(|base| schema.model(base).kind == ModelKind::Model)
-            });
-        if delegate {
-            return Err(Error::not_supported(
-                Some(name),
-                "delegate models are not supported by the engine yet",
-            ));
-        }
         Ok(id)
     }
 
@@ -121,6 +119,14 @@ impl<'a> Client<'a> {
     pub(crate) fn columns(&self, model: ModelId) -> &'a [FieldId] {
         self.engine
             .columns
+            .get(model.index())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The fields a read of `model` returns by default, in field order.
+    pub(crate) fn visible(&self, model: ModelId) -> &'a [FieldId] {
+        self.engine
+            .visible
             .get(model.index())
             .map_or(&[], Vec::as_slice)
     }
@@ -221,9 +227,17 @@ impl<'a> Client<'a> {
 
     /// Runs a statement and returns its rows as IR values.
     pub(crate) fn query(&self, sql: &Sql) -> Result<Vec<Vec<zgen_policy::ir::Value>>> {
-        let mut stmt = self.conn.prepare_cached(&sql.text)?;
-        let params: Vec<rusqlite::types::Value> =
-            sql.params.iter().map(crate::value::to_sql).collect();
+        self.query_text(&sql.text, &sql.params)
+    }
+
+    /// [`Self::query`] of a statement's text and parameters.
+    pub(crate) fn query_text(
+        &self,
+        text: &str,
+        params: &[zgen_policy::ir::Value],
+    ) -> Result<Vec<Vec<zgen_policy::ir::Value>>> {
+        let mut stmt = self.conn.prepare_cached(text)?;
+        let params: Vec<rusqlite::types::Value> = params.iter().map(crate::value::to_sql).collect();
         let columns = stmt.column_count();
         let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
         let mut out = Vec::new();

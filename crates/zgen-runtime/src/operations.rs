@@ -6,6 +6,7 @@ use crate::args::{object, only_keys};
 use crate::engine::Client;
 use crate::error::{Error, Result};
 use crate::keys::require_unique;
+use crate::plan::find_shape;
 use serde_json::{json, Map, Value as Json};
 use zgen_policy::ir::Pred;
 use zgen_policy::sql::Sql;
@@ -44,24 +45,28 @@ impl Client<'_> {
     }
 
     fn find_many(&self, model: ModelId, args: &Map<String, Json>) -> Result<Json> {
-        let args = find_args(self, model, args, many_keys())?;
-        Ok(Json::Array(self.find(
+        let find = find_args(self, model, args, many_keys())?;
+        Ok(Json::Array(self.find_planned(
             model,
-            &args,
-            Filters::new(self),
-            Vec::new(),
+            find_shape(self, model, "findMany", args),
+            &find,
         )?))
     }
 
-    fn find_first(&self, model: ModelId, args: &Map<String, Json>, or_throw: bool) -> Result<Json> {
-        let mut args = find_args(self, model, args, many_keys())?;
+    fn find_first(&self, model: ModelId, raw: &Map<String, Json>, or_throw: bool) -> Result<Json> {
+        let mut args = find_args(self, model, raw, many_keys())?;
         args.take = Some(if args.take.is_some_and(|t| t < 0) {
             -1
         } else {
             1
         });
+        let operation = if or_throw {
+            "findFirstOrThrow"
+        } else {
+            "findFirst"
+        };
         let first = self
-            .find(model, &args, Filters::new(self), Vec::new())?
+            .find_planned(model, find_shape(self, model, operation, raw), &args)?
             .into_iter()
             .next();
         self.one_or_null(model, first, or_throw)
@@ -73,10 +78,10 @@ impl Client<'_> {
         args: &Map<String, Json>,
         or_throw: bool,
     ) -> Result<Json> {
-        let args = find_args(self, model, args, &["where", "select", "include", "omit"])?;
-        require_unique(self.schema(), model, args.filter)?;
+        let find = find_args(self, model, args, &["where", "select", "include", "omit"])?;
+        require_unique(self.schema(), model, find.filter)?;
         let first = self
-            .find(model, &args, Filters::new(self), Vec::new())?
+            .find_planned(model, find_shape(self, model, "findUnique", args), &find)?
             .into_iter()
             .next();
         self.one_or_null(model, first, or_throw)
@@ -148,7 +153,7 @@ impl Client<'_> {
         ]);
         let mut sql = Sql::default();
         sql.push("SELECT EXISTS (SELECT 1 FROM ");
-        sql.ident(self.dialect(), self.schema().model(model).db_name());
+        self.source(model, &mut sql);
         sql.push(" AS \"t0\" WHERE ");
         self.writer("t0").pred(&condition, &mut sql);
         sql.push(")");

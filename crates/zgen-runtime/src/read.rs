@@ -7,9 +7,11 @@ use crate::args::filter::Filters;
 use crate::args::select::{readable_column, FindArgs, Selection};
 use crate::engine::Client;
 use crate::error::{Error, Result};
+use crate::plan::{self, Plan, Shape};
 use crate::value::into_json;
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
+use std::sync::Arc;
 use zgen_policy::ir::{CmpOp, Pred, RowRef, Val, Value};
 use zgen_policy::sql::Sql;
 use zgen_policy::storage::{join_table, relation_keys};
@@ -18,7 +20,7 @@ use zgen_sema::{Field, FieldId, ModelId, Operation};
 
 /// Keys per batch when loading related rows (well under SQLite's limit on
 /// bound parameters).
-const BATCH: usize = 400;
+pub(crate) const BATCH: usize = 400;
 
 /// Rows of one model: every readable column, in [`Client::columns`] order,
 /// plus the `_count`s the selection asked for.
@@ -82,14 +84,86 @@ impl<'a> Client<'a> {
         &self,
         model: ModelId,
         args: &FindArgs<'_>,
-        mut filters: Filters<'_, 'a>,
+        filters: Filters<'_, 'a>,
         extra: Vec<Pred>,
         paginate: bool,
     ) -> Result<Fetched> {
+        let sql = self.select(model, args, filters, extra, paginate)?;
+        self.fetch_rows(model, args, &sql.text, &sql.params, paginate)
+    }
+
+    /// Readable rows of `model` matching `args`, shaped as the selection
+    /// asks, through the plan for the arguments' shape ([`crate::plan`]);
+    /// without a shape, as [`Self::find`] does.
+    pub(crate) fn find_planned(
+        &self,
+        model: ModelId,
+        shape: Option<Shape>,
+        args: &FindArgs<'_>,
+    ) -> Result<Vec<Json>> {
+        let fetched = self.fetch_planned(model, shape, args)?;
+        self.shape(model, &args.selection, fetched)
+    }
+
+    /// The rows behind [`Self::find_planned`], before shaping.
+    pub(crate) fn fetch_planned(
+        &self,
+        model: ModelId,
+        shape: Option<Shape>,
+        args: &FindArgs<'_>,
+    ) -> Result<Fetched> {
+        let Some(shape) = shape else {
+            return self.fetch(model, args, Filters::new(self), Vec::new(), true);
+        };
+        let keyed = |value: &dyn Fn(usize) -> Value| -> Vec<Pred> {
+            let first = shape.slots.len() - shape.keyed.len();
+            shape
+                .keyed
+                .iter()
+                .enumerate()
+                .map(|(i, field)| Pred::Cmp {
+                    op: CmpOp::Eq,
+                    lhs: Val::Column {
+                        row: RowRef::this(),
+                        field: *field,
+                        ty: zgen_policy::scalar_of(self.schema(), *field),
+                    },
+                    rhs: Val::Const(value(first + i)),
+                })
+                .collect()
+        };
+        let plan = match self.bound.plans.get(&shape.key) {
+            Some(plan) => plan,
+            None => {
+                let mut filters = Filters::new(self);
+                filters.planning = true;
+                let sql = self.select(model, args, filters, keyed(&plan::sentinel), true)?;
+                let Some(plan) = Plan::new(sql, shape.slots.len()) else {
+                    let extra = keyed(&|i| shape.slots[i].clone());
+                    return self.fetch(model, args, Filters::new(self), extra, true);
+                };
+                let plan = Arc::new(plan);
+                self.bound.plans.put(shape.key.clone(), Arc::clone(&plan));
+                plan
+            }
+        };
+        let params = plan.params(&shape.slots);
+        self.fetch_rows(model, args, &plan.text, &params, true)
+    }
+
+    /// The text and parameters of [`Self::fetch`]'s SELECT.
+    fn select(
+        &self,
+        model: ModelId,
+        args: &FindArgs<'_>,
+        mut filters: Filters<'_, 'a>,
+        extra: Vec<Pred>,
+        paginate: bool,
+    ) -> Result<Sql> {
         let columns = self.columns(model);
         let mut conditions = vec![
             filters.readable(model, 0)?,
-            filters.filter(model, 0, args.filter)?,
+            filters.top_filter(model, args.filter)?,
         ];
         conditions.extend(extra);
         let masks: Vec<(FieldId, Pred)> = self
@@ -144,16 +218,30 @@ impl<'a> Client<'a> {
             sql.push("1");
         }
         sql.push(" FROM ");
-        sql.ident(self.dialect(), self.schema().model(model).db_name());
+        self.source(model, &mut sql);
         sql.push(" AS \"t0\" WHERE ");
         w.pred(&Pred::And(conditions), &mut sql);
         self.write_order(&mut w, &order, &masks, &mut sql);
-        let in_memory = !args.distinct.is_empty();
-        if paginate && !in_memory {
+        if paginate && args.distinct.is_empty() {
             self.write_limit(args.skip, args.take.map(i64::abs), &mut sql);
         }
+        Ok(sql)
+    }
 
-        let raw = self.query(&sql)?;
+    /// Runs a SELECT from [`Self::select`] and applies what SQL did not:
+    /// `distinct`, and the order of a backwards `take`.
+    fn fetch_rows(
+        &self,
+        model: ModelId,
+        args: &FindArgs<'_>,
+        text: &str,
+        params: &[Value],
+        paginate: bool,
+    ) -> Result<Fetched> {
+        let columns = self.columns(model);
+        let backwards = args.take.is_some_and(|t| t < 0);
+        let in_memory = !args.distinct.is_empty();
+        let raw = self.query_text(text, params)?;
         let mut fetched = Fetched {
             columns: columns.to_vec(),
             ..Fetched::default()
@@ -519,6 +607,9 @@ impl<'a> Client<'a> {
                 )
             })
             .collect();
+        let mut sub_fields = self
+            .sub_model_fields(model, selection, &fetched)?
+            .into_iter();
         let mut out = Vec::with_capacity(fetched.rows.len());
         for (i, mut row) in fetched.rows.into_iter().enumerate() {
             let mut obj = Map::with_capacity(slots.len() + related.len() + 1);
@@ -550,6 +641,7 @@ impl<'a> Client<'a> {
                     .collect();
                 obj.insert("_count".into(), Json::Object(counts));
             }
+            obj.extend(sub_fields.next().unwrap_or_default());
             out.push(Json::Object(obj));
         }
         Ok(out)

@@ -1,16 +1,16 @@
 //! `findMany` read into any serde type straight from the fetched rows, for
-//! typed clients: the same arguments, query and rules as
-//! `run("findMany")`, without building a JSON object per row that the
-//! caller would take apart again. Each value is converted exactly as the
-//! JSON result converts it (`value::into_json`); only the objects around
-//! the values are not built. Reads with relations or `_count` are shaped
-//! as JSON first (they nest other reads' rows).
+//! typed clients: the same arguments, rules and cached read plan
+//! ([`crate::plan`]) as `run("findMany")`, without building a JSON object
+//! per row that the caller would take apart again. Each value is converted
+//! exactly as the JSON result converts it (`value::into_json`); only the
+//! objects around the values are not built. Reads with relations or
+//! `_count` are shaped as JSON first (they nest other reads' rows).
 
-use crate::args::filter::Filters;
 use crate::args::object;
 use crate::args::select::{find_args, many_keys};
 use crate::engine::Client;
 use crate::error::Result;
+use crate::plan::find_shape;
 use crate::value::into_json;
 use serde::de::value::StrDeserializer;
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -31,8 +31,10 @@ impl Client<'_> {
         args: &Json,
     ) -> Result<std::result::Result<T, DecodeError>> {
         let id = self.model_id(model)?;
-        let args = find_args(self, id, object(model, args)?, many_keys())?;
-        let fetched = self.fetch(id, &args, Filters::new(self), Vec::new(), true)?;
+        let raw = object(model, args)?;
+        let args = find_args(self, id, raw, many_keys())?;
+        let shape = find_shape(self, id, "findMany", raw);
+        let fetched = self.fetch_planned(id, shape, &args)?;
         let selection = &args.selection;
         if !selection.relations.is_empty() || !selection.counts.is_empty() {
             let rows = self.shape(id, selection, fetched)?;

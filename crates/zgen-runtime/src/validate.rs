@@ -102,6 +102,15 @@ pub(crate) fn validate(
     }
 }
 
+/// Whether `field` has a bound check (`@gt`, `@gte`, `@lt`, `@lte`) that a
+/// computed number must pass.
+pub(crate) fn has_number_checks(field: &Field) -> bool {
+    field
+        .attributes
+        .iter()
+        .any(|a| matches!(a.name.as_str(), "@gt" | "@gte" | "@lt" | "@lte"))
+}
+
 /// `@@validate`'s `path: ["a", "b"]` as `a.b`.
 fn rule_path(attr: &AttributeApp) -> Option<String> {
     let ExprKind::Array(items) = &attr.arg(2)?.value.kind else {

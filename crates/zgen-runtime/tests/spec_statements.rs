@@ -15,10 +15,6 @@ use zgen_runtime::Engine;
 const NOT_APPLICABLE: &[(&str, &str)] = &[
     ("P-61", "list fields and array functions need PostgreSQL"),
     (
-        "P-93",
-        "delegate models are not supported by the engine yet",
-    ),
-    (
         "P-104",
         "no `$qb` query builder: every query goes through the ORM API",
     ),
@@ -747,6 +743,33 @@ fn p_92_relations_in_create_rules_use_the_candidate_key() {
         json!({"id": 4, "title": "d", "author": {"create": {"id": 3, "name": "ann"}}}),
     );
     assert!(r.is_ok(), "{r:?}");
+}
+
+#[test]
+fn p_93_each_delegate_level_is_checked_with_its_own_create_rule() {
+    let db = db("model Asset {
+        id    Int    @id
+        kind  String
+        title String
+        @@delegate(kind)
+        @@allow('create', title != 'base-denied')
+        @@allow('read', true)
+    }
+    model Video extends Asset {
+        duration Int
+        @@deny('create', duration > 10 || title == 'sub-denied')
+    }");
+    let create = |data: Json| db.run(None, "Video", "create", json!({ "data": data }));
+    let r = create(json!({"id": 1, "title": "base-denied", "duration": 1}));
+    assert_eq!(reason(r), NO_ACCESS);
+    // the sub-row's rule reads the inherited `title`
+    let r = create(json!({"id": 2, "title": "sub-denied", "duration": 1}));
+    assert_eq!(reason(r), NO_ACCESS);
+    let r = create(json!({"id": 3, "title": "t", "duration": 11}));
+    assert_eq!(reason(r), NO_ACCESS);
+    assert_eq!(db.raw_count("Asset"), 0);
+    assert!(create(json!({"id": 4, "title": "t", "duration": 1})).is_ok());
+    assert_eq!((db.raw_count("Asset"), db.raw_count("Video")), (1, 1));
 }
 
 #[test]

@@ -35,6 +35,9 @@ impl Scopes {
 pub(crate) struct Filters<'c, 'a> {
     pub client: &'c Client<'a>,
     pub scopes: Scopes,
+    /// Writing a plan: the top-level `where` entries that are slots get
+    /// sentinels, in order ([`crate::plan`]).
+    pub planning: bool,
 }
 
 impl<'c, 'a> Filters<'c, 'a> {
@@ -42,7 +45,35 @@ impl<'c, 'a> Filters<'c, 'a> {
         Filters {
             client,
             scopes: Scopes::default(),
+            planning: false,
         }
+    }
+
+    /// The statement's own `where` (about scope 0). When planning, the
+    /// entries [`crate::plan::shape`] made slots compare with sentinels.
+    pub(crate) fn top_filter(&mut self, model: ModelId, json: Option<&Json>) -> Result<Pred> {
+        let (true, Some(Json::Object(obj))) = (self.planning, json) else {
+            return self.filter(model, 0, json);
+        };
+        let mut parts = Vec::with_capacity(obj.len());
+        let mut slots = 0;
+        for (key, value) in obj {
+            let Some((field, ty, _)) = self.client.slot(model, key, value) else {
+                parts.push(self.entry(model, 0, key, value)?);
+                continue;
+            };
+            parts.push(Pred::Cmp {
+                op: CmpOp::Eq,
+                lhs: Val::Column {
+                    row: RowRef::this(),
+                    field,
+                    ty,
+                },
+                rhs: Val::Const(crate::plan::sentinel(slots)),
+            });
+            slots += 1;
+        }
+        Ok(Pred::And(parts))
     }
 
     fn invalid(&self, model: ModelId, message: impl Into<String>) -> Error {

@@ -4,7 +4,7 @@
 pub(crate) mod filter;
 pub(crate) mod select;
 
-pub(crate) use select::read_columns;
+pub(crate) use select::{default_visible, read_columns};
 
 use crate::error::{Error, Result};
 use serde_json::{Map, Value as Json};

@@ -29,6 +29,9 @@ pub(crate) struct Selection<'j> {
     pub relations: Vec<(FieldId, FindArgs<'j>)>,
     /// `_count` of to-many relations, with an optional `where`.
     pub counts: Vec<(FieldId, Option<&'j Json>)>,
+    /// All fields (no `select`): rows read through a delegate base carry
+    /// their sub-model's fields too.
+    pub sub_models: bool,
 }
 
 const FIND_KEYS: &[&str] = &[
@@ -181,6 +184,7 @@ pub(crate) fn selection<'j>(
             out.scalars.sort();
         }
         None => {
+            out.sub_models = true;
             let omitted = |f: &Field| match omit.and_then(|o| o.get(&f.name)) {
                 Some(v) => truthy(v),
                 None => !default_visible(f) || !readable_column(f),
@@ -193,12 +197,15 @@ pub(crate) fn selection<'j>(
                     return Err(invalid(format!("unknown scalar field `{k}` in `omit`")));
                 }
             }
-            out.scalars = field_ids
-                .filter(|id| {
-                    let f = schema.field(*id);
-                    readable_column(f) && !crate::password::is_secret(f) && !omitted(f)
-                })
-                .collect();
+            out.scalars = match omit {
+                None => client.visible(model).to_vec(),
+                Some(_) => field_ids
+                    .filter(|id| {
+                        let f = schema.field(*id);
+                        readable_column(f) && !crate::password::is_secret(f) && !omitted(f)
+                    })
+                    .collect(),
+            };
             for (key, value) in include.into_iter().flatten() {
                 if key == "_count" {
                     out.counts = counts(client, model, value)?;

@@ -21,8 +21,30 @@ impl<'a> Client<'a> {
         only_keys(name, args, &["data", "select", "include", "omit"])?;
         let data = data_arg(name, args)?;
         let result = self.result_args(model, args)?;
-        let id = self.atomically(|| self.create_row(model, data, &[]))?;
-        self.read_back(model, &id, &result)
+        let hierarchy = zgen_policy::delegate::has_base(self.schema(), model);
+        let id = if !hierarchy && !self.has_relations(model, data) {
+            self.create_flat(model, data)?
+        } else {
+            self.atomically(|| self.create_row(model, data, &[]))?
+        };
+        self.read_back(model, &id, args, &result)
+    }
+
+    /// A create without nested writes: one INSERT, which is atomic by
+    /// itself. Only a create rule that needs a query opens a savepoint, so
+    /// that the rule and the INSERT see the same rows.
+    fn create_flat(&self, model: ModelId, data: &Json) -> Result<RowId> {
+        let split = self.split(model, data)?;
+        self.reject_delegate_create(model)?;
+        let values = self.row_values(model, split.scalars, Vec::new(), &[])?;
+        let inserted = match self.create_check(model, &values)? {
+            None => self.insert(model, &values, false)?,
+            Some(check) => self.atomically(|| {
+                self.run_create_check(model, &check)?;
+                self.insert(model, &values, false)
+            })?,
+        };
+        inserted.ok_or_else(|| Error::not_found(self.model_name(model)))
     }
 
     pub(crate) fn create_many(
@@ -46,18 +68,11 @@ impl<'a> Client<'a> {
         let ids = self.atomically(|| {
             let mut ids = Vec::with_capacity(rows.len());
             for row in &rows {
-                if let Json::Object(o) = row {
-                    if o.keys().any(|k| {
-                        self.schema()
-                            .model(model)
-                            .field_by_name(k)
-                            .is_some_and(|(_, f)| f.is_relation())
-                    }) {
-                        return Err(Error::invalid_input(
-                            Some(name),
-                            "`createMany` data cannot hold relations",
-                        ));
-                    }
+                if self.has_relations(model, row) {
+                    return Err(Error::invalid_input(
+                        Some(name),
+                        "`createMany` data cannot hold relations",
+                    ));
                 }
                 ids.extend(self.insert_row(model, row, &[], skip_duplicates)?);
             }
@@ -70,6 +85,15 @@ impl<'a> Client<'a> {
         } else {
             Ok(json!({ "count": ids.len() }))
         }
+    }
+
+    /// Whether the `data` object names a relation field (a nested write).
+    fn has_relations(&self, model: ModelId, data: &Json) -> bool {
+        let m = self.schema().model(model);
+        data.as_object().is_some_and(|o| {
+            o.keys()
+                .any(|k| m.field_by_name(k).is_some_and(|(_, f)| f.is_relation()))
+        })
     }
 
     /// Inserts one row of `model` with its nested writes; `fixed` holds
@@ -94,9 +118,11 @@ impl<'a> Client<'a> {
         fixed: &[(FieldId, Value)],
         skip_duplicates: bool,
     ) -> Result<Option<RowId>> {
+        // the data is checked first, as ZenStack validates its input first
         let split = self.split(model, data)?;
+        self.reject_delegate_create(model)?;
         self.reject_parent_keys(model, &split.scalars, fixed)?;
-        let mut scalars = split.scalars;
+        let scalars = split.scalars;
         // Owned to-one relations come first: they give foreign-key values
         // (P-92, the owner side of an FK is inserted after its target).
         let mut keys: Vec<(FieldId, Value)> = Vec::new();
@@ -114,6 +140,26 @@ impl<'a> Client<'a> {
                 later.push((relation, ops));
             }
         }
+        let values = self.row_values(model, scalars, keys, fixed)?;
+        let Some(id) = self.insert_checked(model, &values, skip_duplicates)? else {
+            return Ok(None);
+        };
+        for (relation, ops) in later {
+            self.nested_for_parent(relation, &id, ops, false)?;
+        }
+        Ok(Some(id))
+    }
+
+    /// The column values of a new row: `scalars` validated, hashed and
+    /// defaulted, then the foreign keys of owned relations (`keys`) and of
+    /// the parent write (`fixed`).
+    fn row_values(
+        &self,
+        model: ModelId,
+        mut scalars: Map<String, Json>,
+        keys: Vec<(FieldId, Value)>,
+        fixed: &[(FieldId, Value)],
+    ) -> Result<Vec<(FieldId, Value)>> {
         validate(self.schema(), model, &mut scalars, WriteKind::Create)?;
         hash_passwords(self.schema(), model, &mut scalars)?;
         let now = now_iso();
@@ -129,15 +175,9 @@ impl<'a> Client<'a> {
                 None => values.push((field, value)),
             }
         }
+        self.set_discriminators(model, &mut values);
         self.require_columns(model, &values)?;
-        self.check_create(model, &values)?;
-        let Some(id) = self.insert(model, &values, skip_duplicates)? else {
-            return Ok(None);
-        };
-        for (relation, ops) in later {
-            self.nested_for_parent(relation, &id, ops, false)?;
-        }
-        Ok(Some(id))
+        Ok(values)
     }
 
     /// A nested create may not set the foreign key its parent relation
@@ -185,27 +225,29 @@ impl<'a> Client<'a> {
     }
 
     /// The pre-create check (P-90): the create rule evaluated on the
-    /// candidate row, every column present (NULL when not supplied).
-    fn check_create(&self, model: ModelId, values: &[(FieldId, Value)]) -> Result<()> {
+    /// candidate row, every column present (NULL when not supplied). A rule
+    /// about the row's own fields is decided here; otherwise the query that
+    /// decides it, for [`Self::run_create_check`].
+    fn create_check(&self, model: ModelId, values: &[(FieldId, Value)]) -> Result<Option<Sql>> {
         let policy = self.policy(model, Operation::Create)?;
-        match policy {
-            Pred::True => return Ok(()),
-            // P-16: no allow rule, or a literal deny: no query needed
-            Pred::False | Pred::Unknown => return Err(Error::no_access(self.model_name(model))),
-            _ => {}
-        }
-        // A rule about the row's own fields is decided here, without a query.
         let value_of = |field| {
             values
                 .iter()
                 .find(|(f, _)| *f == field)
                 .map_or(Value::Null, |(_, v)| v.clone())
         };
-        match zgen_policy::bind_row(&policy, &value_of) {
-            Pred::True => return Ok(()),
+        let policy = match policy {
+            Pred::True => return Ok(None),
+            // P-16: no allow rule, or a literal deny: no query needed
             Pred::False | Pred::Unknown => return Err(Error::no_access(self.model_name(model))),
-            _ => {}
-        }
+            policy => match zgen_policy::bind_row(&policy, &value_of) {
+                Pred::True => return Ok(None),
+                Pred::False | Pred::Unknown => {
+                    return Err(Error::no_access(self.model_name(model)))
+                }
+                _ => policy,
+            },
+        };
         let d = self.dialect();
         let mut sql = Sql::default();
         sql.push("SELECT ");
@@ -225,8 +267,22 @@ impl<'a> Client<'a> {
             sql.push("1");
         }
         sql.push(") AS \"t0\"");
+        Ok(Some(sql))
+    }
+
+    /// The pre-create check of `values`, by a query where needed.
+    pub(crate) fn check_create(&self, model: ModelId, values: &[(FieldId, Value)]) -> Result<()> {
+        match self.create_check(model, values)? {
+            Some(check) => self.run_create_check(model, &check),
+            None => Ok(()),
+        }
+    }
+
+    /// Runs a check from [`Self::create_check`]: `no-access` unless the
+    /// rule holds.
+    fn run_create_check(&self, model: ModelId, check: &Sql) -> Result<()> {
         let allowed = matches!(
-            self.query(&sql)?.first().and_then(|r| r.first()),
+            self.query(check)?.first().and_then(|r| r.first()),
             Some(Value::Int(1) | Value::Bool(true))
         );
         if allowed {
@@ -238,7 +294,7 @@ impl<'a> Client<'a> {
 
     /// `INSERT … RETURNING <ids>`; `None` when `skip_duplicates` skipped
     /// the row.
-    fn insert(
+    pub(crate) fn insert(
         &self,
         model: ModelId,
         values: &[(FieldId, Value)],

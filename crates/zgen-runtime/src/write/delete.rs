@@ -39,6 +39,7 @@ impl Client<'_> {
         let name = self.model_name(model);
         only_keys(name, args, &["where", "limit"])?;
         let limit = crate::args::count_arg(name, args, "limit")?.map(|n| n.max(0) as usize);
+        self.reject_sub_model_limit(model, limit, "deleting")?;
         let count = self.atomically(|| {
             let policy = self.policy(model, Operation::Delete)?;
             let ids = self.target_ids(model, args.get("where"), policy, limit)?;
@@ -52,12 +53,15 @@ impl Client<'_> {
 
     /// `DELETE … WHERE <id>`; the caller chose `id` under the delete rule.
     pub(crate) fn delete_by_id(&self, model: ModelId, id: &RowId) -> Result<()> {
-        let mut sql = Sql::default();
-        sql.push("DELETE FROM ");
-        sql.ident(self.dialect(), self.schema().model(model).db_name());
-        sql.push(" WHERE ");
-        write_id(self, id, &mut sql);
-        self.execute(&sql)?;
+        // a delegate model's row is in its bases' and sub-models' tables too
+        for (table, id) in self.delete_levels(model, id) {
+            let mut sql = Sql::default();
+            sql.push("DELETE FROM ");
+            sql.ident(self.dialect(), self.schema().model(table).db_name());
+            sql.push(" WHERE ");
+            write_id(self, &id, &mut sql);
+            self.execute(&sql)?;
+        }
         Ok(())
     }
 }

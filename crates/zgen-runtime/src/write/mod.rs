@@ -4,6 +4,7 @@
 
 mod create;
 mod delete;
+mod one_statement;
 mod relations;
 mod update;
 
@@ -11,6 +12,7 @@ use crate::args::filter::Filters;
 use crate::args::select::{read_args, FindArgs};
 use crate::engine::Client;
 use crate::error::{Error, Result};
+use crate::plan::read_back_shape;
 use crate::value::to_db;
 use serde_json::{Map, Value as Json};
 use zgen_policy::id_fields;
@@ -46,7 +48,12 @@ impl<'a> Client<'a> {
                     format!("unknown field `{key}` in `data`"),
                 ));
             };
-            if field.is_relation() {
+            if self.is_discriminator(model, key) {
+                return Err(Error::invalid_input(
+                    Some(name),
+                    format!("discriminator `{key}` is set by the engine and cannot be written"),
+                ));
+            } else if field.is_relation() {
                 split.relations.push((FieldId { model, index }, value));
             } else if field.is_computed() {
                 return Err(Error::invalid_input(
@@ -165,7 +172,7 @@ impl<'a> Client<'a> {
             sql.push("1");
         }
         sql.push(" FROM ");
-        sql.ident(self.dialect(), self.schema().model(model).db_name());
+        self.source(model, &mut sql);
         sql.push(" AS \"t0\" WHERE ");
         w.pred(&condition, &mut sql);
         if let Some(n) = limit {
@@ -209,13 +216,16 @@ impl<'a> Client<'a> {
 
     /// Reads a written row back under the read rule (P-95, P-111): an
     /// unreadable result is `cannot-read-back`; the write stays.
+    /// `raw` are the write's arguments, `args` their selection.
     pub(crate) fn read_back(
         &self,
         model: ModelId,
         id: &RowId,
+        raw: &Map<String, Json>,
         args: &FindArgs<'_>,
     ) -> Result<Json> {
-        let row = self.find(model, args, Filters::new(self), vec![self.id_condition(id)])?;
+        let shape = read_back_shape(model, raw, id);
+        let row = self.find_planned(model, Some(shape), args)?;
         row.into_iter()
             .next()
             .ok_or_else(|| Error::cannot_read_back(self.model_name(model)))

@@ -594,22 +594,25 @@ impl<'a> Client<'a> {
         if assignments.is_empty() {
             return Ok(());
         }
-        let d = self.dialect();
-        let mut sql = Sql::default();
-        sql.push("UPDATE ");
-        sql.ident(d, self.schema().model(model).db_name());
-        sql.push(" SET ");
-        for (i, (f, v)) in assignments.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
+        // a delegate sub-model's columns are spread over its bases' tables
+        for (table, id, assignments) in self.assignments_by_level(model, id, assignments)? {
+            let d = self.dialect();
+            let mut sql = Sql::default();
+            sql.push("UPDATE ");
+            sql.ident(d, self.schema().model(table).db_name());
+            sql.push(" SET ");
+            for (i, (f, v)) in assignments.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.ident(d, self.schema().field(*f).db_name());
+                sql.push(" = ");
+                sql.param(d, v.clone());
             }
-            sql.ident(d, self.schema().field(*f).db_name());
-            sql.push(" = ");
-            sql.param(d, v.clone());
+            sql.push(" WHERE ");
+            write_id(self, &id, &mut sql);
+            self.execute(&sql)?;
         }
-        sql.push(" WHERE ");
-        write_id(self, id, &mut sql);
-        self.execute(&sql)?;
         Ok(())
     }
 

@@ -25,6 +25,9 @@ impl<'a> Client<'a> {
         require_unique(self.schema(), model, args.get("where"))?;
         let data = data_arg(name, args)?;
         let result = self.result_args(model, args)?;
+        if let Some(id) = self.update_in_one_statement(model, args.get("where"), data)? {
+            return self.read_back(model, &id, args, &result);
+        }
         let id = self.atomically(|| {
             // a row the rule does not allow "does not exist" (P-110); data
             // that leaves the row's own columns alone issues no UPDATE, so
@@ -34,14 +37,14 @@ impl<'a> Client<'a> {
             } else {
                 Operation::Read
             };
-            let policy = self.policy(model, op)?;
+            let policy = self.target_rule(model, op)?;
             let id = self
                 .target_ids(model, args.get("where"), policy, Some(1))?
                 .pop()
                 .ok_or_else(|| Error::not_found(name))?;
             self.update_row(model, &id, data)
         })?;
-        self.read_back(model, &id, &result)
+        self.read_back(model, &id, args, &result)
     }
 
     pub(crate) fn update_many(
@@ -59,13 +62,19 @@ impl<'a> Client<'a> {
         only_keys(name, args, allowed)?;
         let data = data_arg(name, args)?;
         let limit = crate::args::count_arg(name, args, "limit")?.map(|n| n.max(0) as usize);
+        self.reject_sub_model_limit(model, limit, "updating")?;
         let ids = self.atomically(|| {
-            let policy = self.policy(model, Operation::Update)?;
+            let policy = self.target_rule(model, Operation::Update)?;
             // rows the rule does not allow are skipped silently
             let ids = self.target_ids(model, args.get("where"), policy, limit)?;
-            ids.iter()
-                .map(|id| self.update_row(model, id, data))
-                .collect::<Result<Vec<RowId>>>()
+            let mut updated = Vec::with_capacity(ids.len());
+            for id in &ids {
+                // a delegate sub-model's row also needs each touched level's rule
+                if self.levels_allow_update(model, id, data)? {
+                    updated.push(self.update_row(model, id, data)?);
+                }
+            }
+            Ok(updated)
         })?;
         if !and_return {
             return Ok(json!({ "count": ids.len() }));
@@ -105,7 +114,7 @@ impl<'a> Client<'a> {
                 None => self.create_row(model, create, &[]),
             }
         })?;
-        self.read_back(model, &id, &result)
+        self.read_back(model, &id, args, &result)
     }
 
     /// Whether `data` sets a column of the row itself: a scalar, or a
@@ -315,7 +324,7 @@ impl<'a> Client<'a> {
         let mut w = self.writer("t0").with_before("b0");
         let mut sql = Sql::default();
         sql.push("SELECT COUNT(1) FROM ");
-        sql.ident(d, self.schema().model(model).db_name());
+        self.source(model, &mut sql);
         sql.push(" AS \"t0\", (SELECT ");
         for (i, (f, v)) in columns.iter().zip(before).enumerate() {
             if i > 0 {

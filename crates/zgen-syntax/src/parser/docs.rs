@@ -26,7 +26,7 @@ pub(crate) struct DocIndex {
 }
 
 impl DocIndex {
-    pub(crate) fn new(lines: Vec<DocLine>) -> Self {
+    pub(crate) fn new<'a>(lines: impl IntoIterator<Item = &'a DocLine>) -> Self {
         let mut runs: Vec<Run> = Vec::new();
         for line in lines {
             let text = line.text.trim_end_matches('\r').to_string();

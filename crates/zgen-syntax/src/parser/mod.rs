@@ -11,6 +11,7 @@ mod guard;
 mod model;
 mod names;
 mod recovery;
+mod split;
 
 use pest::iterators::Pair;
 use pest::Parser as _;
@@ -28,6 +29,15 @@ pub(crate) struct ZModelParser;
 
 /// Parses one file. Spans are byte offsets into `text`.
 pub fn parse(file: FileId, text: &str) -> (ast::SchemaFile, Diagnostics) {
+    parse_with(file, text, &split::parse_halves)
+}
+
+/// [`parse`] with the strategy for parsing in parts (`None`: one piece).
+fn parse_with(
+    file: FileId,
+    text: &str,
+    in_parts: &dyn Fn(&Prepared<'_>) -> Option<Part>,
+) -> (ast::SchemaFile, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut scan = comments::scan(file, text);
     for d in std::mem::take(&mut scan.diagnostics) {
@@ -44,11 +54,6 @@ pub fn parse(file: FileId, text: &str) -> (ast::SchemaFile, Diagnostics) {
     } else {
         comments::apply_masks(text, &masks)
     };
-
-    let mut out = ast::SchemaFile {
-        file,
-        ..Default::default()
-    };
     let mut comment_ends: Vec<(usize, usize)> = scan
         .comments
         .iter()
@@ -56,30 +61,102 @@ pub fn parse(file: FileId, text: &str) -> (ast::SchemaFile, Diagnostics) {
         .chain(scan.docs.iter().map(|d| (d.end, d.start)))
         .collect();
     comment_ends.sort_unstable();
-    let mut cx = Lower {
+    let prepared = Prepared {
         file,
         text: &input,
-        comment_ends,
-        base: 0,
-        diags,
-        docs: DocIndex::new(std::mem::take(&mut scan.docs)),
-        error_regions: masks,
-        too_deep: None,
-        first_decl: None,
+        comment_ends: &comment_ends,
+        docs: &scan.docs,
+        masks: &masks,
+        scan: &scan,
     };
-    match ZModelParser::parse(Rule::schema, &input) {
-        Ok(pairs) => {
-            for pair in pairs {
-                cx.schema(pair, &mut out);
-            }
-        }
-        Err(err) => cx.parse_in_chunks(&scan, err, &mut out),
-    }
-    cx.report_dangling_docs();
-    let mut diags = cx.diags;
+    let part = in_parts(&prepared).unwrap_or_else(|| prepared.whole());
+    diags.extend(part.diags);
     diags.sort();
-    out.comments = scan.comments;
+    let out = ast::SchemaFile {
+        file,
+        imports: part.imports,
+        decls: part.decls,
+        comments: std::mem::take(&mut scan.comments),
+    };
     (out, diags)
+}
+
+/// One file made ready for the grammar: what lowering reads but never
+/// changes, shared by the parts of a file parsed on separate threads.
+struct Prepared<'a> {
+    file: FileId,
+    /// The file text with masked ranges blanked.
+    text: &'a str,
+    /// `(end, start)` of each comment, sorted, for trimming spans.
+    comment_ends: &'a [(usize, usize)],
+    /// The `///` lines, in file order.
+    docs: &'a [comments::DocLine],
+    /// Ranges blanked out and already reported.
+    masks: &'a [(usize, usize)],
+    scan: &'a comments::Scan,
+}
+
+/// The lowered top-level elements of a file or of one part of it.
+struct Part {
+    imports: Vec<ast::Import>,
+    decls: Vec<ast::Decl>,
+    diags: Diagnostics,
+}
+
+impl<'a> Prepared<'a> {
+    /// The whole file in one parse, falling back to one parse per
+    /// declaration when pest fails on it.
+    fn whole(&self) -> Part {
+        self.lower(0, self.text.len(), true)
+            .unwrap_or_else(|| Part {
+                imports: Vec::new(),
+                decls: Vec::new(),
+                diags: Diagnostics::new(),
+            })
+    }
+
+    /// Parses and lowers `text[start..end]`, which begins at a declaration
+    /// (or the file start) and ends at one (or the file end). When pest
+    /// fails: `None`, or with `recover` one parse per declaration.
+    fn lower(&self, start: usize, end: usize, recover: bool) -> Option<Part> {
+        let chunk = self.text.get(start..end)?;
+        // a doc run belongs to the element at its anchor (the file end for
+        // trailing runs)
+        let docs = self
+            .docs
+            .iter()
+            .filter(|d| d.anchor >= start && (d.anchor < end || end == self.text.len()));
+        let mut cx = Lower {
+            file: self.file,
+            text: self.text,
+            comment_ends: self.comment_ends,
+            base: start,
+            diags: Diagnostics::new(),
+            docs: DocIndex::new(docs),
+            error_regions: self.masks.to_vec(),
+            too_deep: None,
+            first_decl: None,
+        };
+        let mut out = ast::SchemaFile {
+            file: self.file,
+            ..Default::default()
+        };
+        match ZModelParser::parse(Rule::schema, chunk) {
+            Ok(pairs) => {
+                for pair in pairs {
+                    cx.schema(pair, &mut out);
+                }
+            }
+            Err(err) if recover => cx.parse_in_chunks(self.scan, err, &mut out),
+            Err(_) => return None,
+        }
+        cx.report_dangling_docs();
+        Some(Part {
+            imports: out.imports,
+            decls: out.decls,
+            diags: cx.diags,
+        })
+    }
 }
 
 /// Lowering state for one file.
@@ -88,9 +165,9 @@ pub(crate) struct Lower<'a> {
     /// The parser input: the file text with masked ranges blanked.
     text: &'a str,
     /// `(end, start)` of each comment, sorted, for trimming spans.
-    comment_ends: Vec<(usize, usize)>,
-    /// Offset of the text pest is parsing within `text` (non-zero only when
-    /// a failed file is parsed declaration by declaration).
+    comment_ends: &'a [(usize, usize)],
+    /// Offset of the text pest is parsing within `text` (non-zero when a
+    /// file is parsed in parts).
     base: usize,
     diags: Diagnostics,
     docs: DocIndex,

@@ -1,0 +1,204 @@
+//! An `update` that one statement can do. When the data only sets the
+//! row's own columns, and no field-level update rule or post-update rule
+//! needs the row before or after, the whole update is
+//!
+//! ```sql
+//! UPDATE "T" AS "t0" SET … WHERE <where> AND <update rule> RETURNING <id>
+//! ```
+//!
+//! One statement is atomic by itself, so this path needs neither the
+//! savepoint nor the SELECT of the target that the general path runs; a row
+//! the rule does not allow is simply not matched, which is `not-found` as
+//! on the general path (P-110). `increment`/`decrement` become SQL
+//! arithmetic where SQL computes exactly what the general path computes.
+
+use super::RowId;
+use crate::args::filter::Filters;
+use crate::defaults::{now_iso, touch_updated_at};
+use crate::engine::Client;
+use crate::error::{Error, Result};
+use crate::password::hash_passwords;
+use crate::validate::{has_number_checks, validate, WriteKind};
+use crate::value::Stored;
+use serde_json::{Map, Value as Json};
+use zgen_policy::delegate::{has_base, is_delegate};
+use zgen_policy::id_fields;
+use zgen_policy::ir::{Pred, Value};
+use zgen_policy::sql::Sql;
+use zgen_sema::{FieldId, ModelId, Operation, Scalar};
+
+/// `column = column + operand` (or `-`), written in SQL.
+struct Arithmetic {
+    field: FieldId,
+    sign: &'static str,
+    operand: Value,
+}
+
+impl Client<'_> {
+    /// Runs the update as one statement and returns the row's id after it,
+    /// or `None`, having run nothing, when it needs the general path.
+    pub(crate) fn update_in_one_statement(
+        &self,
+        model: ModelId,
+        filter: Option<&Json>,
+        data: &Json,
+    ) -> Result<Option<RowId>> {
+        let schema = self.schema();
+        let ids = id_fields(schema, model);
+        let split = self.split(model, data)?;
+        // a delegate hierarchy spreads a row over several tables
+        let hierarchy = has_base(schema, model) || is_delegate(schema, model);
+        if ids.is_empty()
+            || hierarchy
+            || !split.relations.is_empty()
+            || split.scalars.is_empty()
+            || self.policy(model, Operation::PostUpdate)? != Pred::True
+            || !self.field_policies(model, Operation::Update)?.is_empty()
+        {
+            return Ok(None);
+        }
+        let Some((mut scalars, arithmetic)) = self.sql_arithmetic(model, split.scalars) else {
+            return Ok(None);
+        };
+        validate(schema, model, &mut scalars, WriteKind::Update)?;
+        hash_passwords(schema, model, &mut scalars)?;
+        touch_updated_at(schema, model, &mut scalars, &now_iso());
+        let assignments = self.assignments(model, &scalars)?;
+        let known_id = self.id_in_where(model, filter, &ids).and_then(|mut id| {
+            for (field, value) in &mut id {
+                if arithmetic.iter().any(|a| a.field == *field) {
+                    return None;
+                }
+                if let Some((_, new)) = assignments.iter().find(|(f, _)| f == field) {
+                    *value = new.clone();
+                }
+            }
+            Some(id)
+        });
+
+        let mut filters = Filters::new(self);
+        let condition = Pred::And(vec![
+            filters
+                .scopes
+                .embed(&self.policy(model, Operation::Update)?, 0),
+            filters.filter(model, 0, filter)?,
+        ]);
+        let d = self.dialect();
+        let mut sql = Sql::default();
+        sql.push("UPDATE ");
+        sql.ident(d, schema.model(model).db_name());
+        sql.push(" AS \"t0\" SET ");
+        let mut separator = "";
+        for (field, value) in assignments {
+            sql.push(separator);
+            separator = ", ";
+            sql.ident(d, schema.field(field).db_name());
+            sql.push(" = ");
+            sql.param(d, value);
+        }
+        for a in arithmetic {
+            sql.push(separator);
+            separator = ", ";
+            let column = schema.field(a.field).db_name();
+            sql.ident(d, column);
+            sql.push(" = ");
+            sql.ident(d, column);
+            sql.push(a.sign);
+            sql.param(d, a.operand);
+        }
+        sql.push(" WHERE ");
+        self.writer("t0").pred(&condition, &mut sql);
+        // Where the `where` is the id itself, the id after the update is
+        // known without `RETURNING` (which costs SQLite a temporary table).
+        if let Some(id) = known_id {
+            return match self.execute(&sql)? {
+                0 => Err(Error::not_found(self.model_name(model))),
+                _ => Ok(Some(id)),
+            };
+        }
+        sql.push(" RETURNING ");
+        for (i, f) in ids.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.ident(d, schema.field(*f).db_name());
+        }
+        let row = self
+            .query(&sql)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::not_found(self.model_name(model)))?;
+        Ok(Some(ids.into_iter().zip(row).collect()))
+    }
+
+    /// The id a `where` names when it is exactly the id fields, each with
+    /// a plain value.
+    fn id_in_where(&self, model: ModelId, filter: Option<&Json>, ids: &[FieldId]) -> Option<RowId> {
+        let filter = filter?.as_object()?;
+        if filter.len() != ids.len() {
+            return None;
+        }
+        ids.iter()
+            .map(|id| {
+                let name = &self.schema().field(*id).name;
+                let (field, _, value) = self.slot(model, name, filter.get(name)?)?;
+                Some((field, value))
+            })
+            .collect()
+    }
+
+    /// `scalars` without the number operators SQL computes, and those
+    /// operators; `None` when some operator needs the general path, which
+    /// reads the current value (or reports the bad input).
+    fn sql_arithmetic(
+        &self,
+        model: ModelId,
+        scalars: Map<String, Json>,
+    ) -> Option<(Map<String, Json>, Vec<Arithmetic>)> {
+        let m = self.schema().model(model);
+        // the general path validates the computed value
+        let validated = m.attributes_named("@@validate").next().is_some();
+        let mut plain = Map::with_capacity(scalars.len());
+        let mut arithmetic = Vec::new();
+        for (key, value) in scalars {
+            let (index, field) = m.field_by_name(&key)?;
+            let stored = Stored::of(field)?;
+            let Json::Object(ops) = &value else {
+                plain.insert(key, value);
+                continue;
+            };
+            // an object is a Json field's value, unless it is `{set: …}`
+            let is_json = matches!(stored, Stored::TypedJson | Stored::Scalar(Scalar::Json));
+            if is_json && !ops.contains_key("set") {
+                plain.insert(key, value);
+                continue;
+            }
+            let (op, operand) = ops.iter().next().filter(|_| ops.len() == 1)?;
+            if op == "set" {
+                plain.insert(key, operand.clone());
+                continue;
+            }
+            let sign = match op.as_str() {
+                "increment" => " + ",
+                "decrement" => " - ",
+                _ => return None,
+            };
+            // Where SQL's arithmetic gives what the general path gives: an
+            // integer operand on an integer column, any number on a Float.
+            let operand = match stored {
+                Stored::Scalar(Scalar::Int | Scalar::BigInt) => Value::Int(operand.as_i64()?),
+                Stored::Scalar(Scalar::Float) => Value::Float(operand.as_f64()?),
+                _ => return None,
+            };
+            if validated || has_number_checks(field) {
+                return None;
+            }
+            arithmetic.push(Arithmetic {
+                field: FieldId { model, index },
+                sign,
+                operand,
+            });
+        }
+        Some((plain, arithmetic))
+    }
+}
