@@ -22,7 +22,7 @@ const MAX_USERS: usize = 4096;
 /// The bound rules of every auth value seen, by its JSON text.
 #[derive(Debug, Default)]
 pub(crate) struct BoundCache {
-    users: RwLock<HashMap<String, Arc<BoundRules>>>,
+    users: RwLock<HashMap<String, Arc<BoundRules>, foldhash::fast::RandomState>>,
 }
 
 /// The bound rules of one auth value, filled as operations need them.

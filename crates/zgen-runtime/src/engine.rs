@@ -236,17 +236,27 @@ impl<'a> Client<'a> {
         text: &str,
         params: &[zgen_policy::ir::Value],
     ) -> Result<Vec<Vec<zgen_policy::ir::Value>>> {
+        self.query_map(text, params, |row| {
+            let columns = row.as_ref().column_count();
+            (0..columns)
+                .map(|i| Ok(crate::value::from_sql(None, row.get_ref(i)?)))
+                .collect()
+        })
+    }
+
+    /// Runs a statement and turns each row into a `T` with `f`.
+    pub(crate) fn query_map<T>(
+        &self,
+        text: &str,
+        params: &[zgen_policy::ir::Value],
+        mut f: impl FnMut(&rusqlite::Row<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
         let mut stmt = self.conn.prepare_cached(text)?;
         let params: Vec<rusqlite::types::Value> = params.iter().map(crate::value::to_sql).collect();
-        let columns = stmt.column_count();
         let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
-            let mut values = Vec::with_capacity(columns);
-            for i in 0..columns {
-                values.push(crate::value::from_sql(None, row.get_ref(i)?));
-            }
-            out.push(values);
+            out.push(f(row)?);
         }
         Ok(out)
     }

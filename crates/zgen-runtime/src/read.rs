@@ -8,7 +8,7 @@ use crate::args::select::{readable_column, FindArgs, Selection};
 use crate::engine::Client;
 use crate::error::{Error, Result};
 use crate::plan::{self, Plan, Shape};
-use crate::value::into_json;
+use crate::value::{from_sql, into_json, Stored};
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -65,6 +65,14 @@ enum OrderExpr {
     },
 }
 
+/// How a read with a known argument shape runs.
+enum Planned {
+    /// The cached statement, with this read's parameters.
+    Statement(Arc<Plan>, Vec<Value>),
+    /// A fresh SELECT with these predicates added.
+    Unplanned(Vec<Pred>),
+}
+
 impl<'a> Client<'a> {
     /// Readable rows of `model` matching `args` and `extra` (predicates
     /// about scope 0 built by `filters`), shaped as the selection asks.
@@ -101,19 +109,44 @@ impl<'a> Client<'a> {
         shape: Option<Shape>,
         args: &FindArgs<'_>,
     ) -> Result<Vec<Json>> {
-        let fetched = self.fetch_planned(model, shape, args)?;
-        self.shape(model, &args.selection, fetched)
+        let (plan, params) = match self.plan(model, shape, args)? {
+            Planned::Statement(plan, params) => (plan, params),
+            Planned::Unplanned(extra) => return self.find(model, args, Filters::new(self), extra),
+        };
+        let selection = &args.selection;
+        let flat = selection.relations.is_empty()
+            && selection.counts.is_empty()
+            && args.distinct.is_empty()
+            && args.take.is_none_or(|t| t >= 0)
+            && !zgen_policy::delegate::is_delegate(self.schema(), model);
+        if flat {
+            return self.rows_as_json(model, selection, &plan.text, &params);
+        }
+        let fetched = self.fetch_rows(model, args, &plan.text, &params, true)?;
+        self.shape(model, selection, fetched)
     }
 
-    /// The rows behind [`Self::find_planned`], before shaping.
+    /// The rows [`Self::find_planned`] shapes, through the same plan.
     pub(crate) fn fetch_planned(
         &self,
         model: ModelId,
         shape: Option<Shape>,
         args: &FindArgs<'_>,
     ) -> Result<Fetched> {
+        match self.plan(model, shape, args)? {
+            Planned::Statement(plan, params) => {
+                self.fetch_rows(model, args, &plan.text, &params, true)
+            }
+            Planned::Unplanned(extra) => self.fetch(model, args, Filters::new(self), extra, true),
+        }
+    }
+
+    /// The cached plan for the arguments' shape (written on first use) and
+    /// its parameters; or, without a shape or when the shape cannot be
+    /// planned, the predicates to add to an unplanned read.
+    fn plan(&self, model: ModelId, shape: Option<Shape>, args: &FindArgs<'_>) -> Result<Planned> {
         let Some(shape) = shape else {
-            return self.fetch(model, args, Filters::new(self), Vec::new(), true);
+            return Ok(Planned::Unplanned(Vec::new()));
         };
         let keyed = |value: &dyn Fn(usize) -> Value| -> Vec<Pred> {
             let first = shape.slots.len() - shape.keyed.len();
@@ -121,15 +154,7 @@ impl<'a> Client<'a> {
                 .keyed
                 .iter()
                 .enumerate()
-                .map(|(i, field)| Pred::Cmp {
-                    op: CmpOp::Eq,
-                    lhs: Val::Column {
-                        row: RowRef::this(),
-                        field: *field,
-                        ty: zgen_policy::scalar_of(self.schema(), *field),
-                    },
-                    rhs: Val::Const(value(first + i)),
-                })
+                .map(|(i, field)| self.column_is(*field, value(first + i)))
                 .collect()
         };
         let plan = match self.bound.plans.get(&shape.key) {
@@ -139,8 +164,7 @@ impl<'a> Client<'a> {
                 filters.planning = true;
                 let sql = self.select(model, args, filters, keyed(&plan::sentinel), true)?;
                 let Some(plan) = Plan::new(sql, shape.slots.len()) else {
-                    let extra = keyed(&|i| shape.slots[i].clone());
-                    return self.fetch(model, args, Filters::new(self), extra, true);
+                    return Ok(Planned::Unplanned(keyed(&|i| shape.slots[i].clone())));
                 };
                 let plan = Arc::new(plan);
                 self.bound.plans.put(shape.key.clone(), Arc::clone(&plan));
@@ -148,7 +172,36 @@ impl<'a> Client<'a> {
             }
         };
         let params = plan.params(&shape.slots);
-        self.fetch_rows(model, args, &plan.text, &params, true)
+        Ok(Planned::Statement(plan, params))
+    }
+
+    /// [`Self::fetch_rows`] and [`Self::shape`] in one pass, for a
+    /// selection of scalars only: each row goes straight to its JSON object.
+    fn rows_as_json(
+        &self,
+        model: ModelId,
+        selection: &Selection<'_>,
+        text: &str,
+        params: &[Value],
+    ) -> Result<Vec<Json>> {
+        let schema = self.schema();
+        let columns = self.columns(model);
+        let slots: Vec<(&Field, Option<usize>)> = selection
+            .scalars
+            .iter()
+            .map(|f| (schema.field(*f), columns.iter().position(|c| c == f)))
+            .collect();
+        self.query_map(text, params, |row| {
+            let mut obj = Map::with_capacity(slots.len());
+            for (field, slot) in &slots {
+                let value = match slot {
+                    Some(k) => from_sql(Stored::of(field), row.get_ref(*k)?),
+                    None => Value::Null,
+                };
+                obj.insert(field.name.clone(), into_json(schema, field, value));
+            }
+            Ok(Json::Object(obj))
+        })
     }
 
     /// The text and parameters of [`Self::fetch`]'s SELECT.

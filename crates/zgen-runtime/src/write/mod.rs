@@ -101,17 +101,22 @@ impl<'a> Client<'a> {
     pub(crate) fn id_condition(&self, id: &RowId) -> Pred {
         Pred::And(
             id.iter()
-                .map(|(f, v)| Pred::Cmp {
-                    op: CmpOp::Eq,
-                    lhs: Val::Column {
-                        row: RowRef::this(),
-                        field: *f,
-                        ty: zgen_policy::scalar_of(self.schema(), *f),
-                    },
-                    rhs: Val::Const(v.clone()),
-                })
+                .map(|(f, v)| self.column_is(*f, v.clone()))
                 .collect(),
         )
+    }
+
+    /// `t0.<field> = value`.
+    pub(crate) fn column_is(&self, field: FieldId, value: Value) -> Pred {
+        Pred::Cmp {
+            op: CmpOp::Eq,
+            lhs: Val::Column {
+                row: RowRef::this(),
+                field,
+                ty: zgen_policy::scalar_of(self.schema(), field),
+            },
+            rhs: Val::Const(value),
+        }
     }
 
     /// The ids of the rows of `model` matching `filter`, further restricted
