@@ -22,6 +22,7 @@ mod output;
 
 pub use output::{stale_files, write_files};
 use std::path::{Path, PathBuf};
+pub use zgen_codegen::DateTimes;
 use zgen_codegen::{GeneratedFile, Layout, Options};
 use zgen_diagnostics::{render_human, Diagnostics};
 
@@ -32,6 +33,7 @@ pub struct Config {
     subdir: String,
     async_client: bool,
     http_api: bool,
+    datetime: DateTimes,
     color: bool,
 }
 
@@ -42,6 +44,7 @@ impl Default for Config {
             subdir: "zgen".to_string(),
             async_client: true,
             http_api: false,
+            datetime: DateTimes::Chrono,
             color: false,
         }
     }
@@ -82,6 +85,14 @@ impl Config {
     /// (needs `zgen-client`'s `server` feature); off by default.
     pub fn http_api(mut self, yes: bool) -> Self {
         self.http_api = yes;
+        self
+    }
+
+    /// The Rust type of DateTime fields (default: chrono's
+    /// `DateTime<Utc>`; `DateTimes::Time` needs `zgen-client`'s `time`
+    /// feature).
+    pub fn datetime(mut self, types: DateTimes) -> Self {
+        self.datetime = types;
         self
     }
 
@@ -126,6 +137,7 @@ impl Config {
             layout,
             async_client: self.async_client,
             http_api: self.http_api,
+            datetime: self.datetime,
         };
         let files = zgen_codegen::generate(schema, &options);
         write_files(&dir, &files).map_err(|e| Error {

@@ -183,6 +183,18 @@ pub struct GenerateArgs {
     /// (needs `zgen-client`'s `server` feature).
     #[arg(long)]
     pub http_api: bool,
+
+    /// The Rust type of DateTime fields: `chrono::DateTime<Utc>` or
+    /// `time::OffsetDateTime` (needs `zgen-client`'s `time` feature).
+    #[arg(long, value_enum, default_value = "chrono")]
+    pub datetime: DateTimeCrate,
+}
+
+/// `--datetime`: the crate DateTime fields come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DateTimeCrate {
+    Chrono,
+    Time,
 }
 
 const QUERY_HELP: &str = "\

@@ -54,6 +54,29 @@ fn http_api_is_generated_only_when_asked() {
 }
 
 #[test]
+fn datetime_time_makes_datetime_fields_offset_date_times() {
+    let dir = project();
+    let post = |args: &[&str]| {
+        zgen(dir.path()).args(args).assert().code(0);
+        std::fs::read_to_string(dir.path().join("zgen/post.rs")).unwrap()
+    };
+    let chrono = post(&["generate"]);
+    assert!(
+        chrono.contains("pub created_at: zc::chrono::DateTime<zc::chrono::Utc>,"),
+        "{chrono}"
+    );
+    let time = post(&["generate", "--datetime", "time"]);
+    assert!(
+        time.contains("pub created_at: zc::time::OffsetDateTime,"),
+        "{time}"
+    );
+    zgen(dir.path())
+        .args(["generate", "--datetime", "jiff"])
+        .assert()
+        .code(2);
+}
+
+#[test]
 fn unchanged_files_are_not_rewritten() {
     let dir = project();
     zgen(dir.path()).args(["generate"]).assert().code(0);

@@ -11,6 +11,7 @@
 
 mod args;
 mod args_macro;
+pub mod datetime;
 mod error;
 mod filter;
 #[cfg(feature = "tokio")]
@@ -40,6 +41,8 @@ pub use rusqlite;
 pub use rust_decimal;
 pub use serde;
 pub use serde_json;
+#[cfg(feature = "time")]
+pub use time;
 pub use zgen_runtime;
 
 /// A JSON object: the arguments of one operation, or one part of them.

@@ -28,10 +28,15 @@ pub mod ops {
     use super::*;
 
     /// An operation: its engine name and how its result is read.
-    pub trait Op<M> {
+    pub trait Op<M: Model> {
         const NAME: &'static str;
         type Output;
         fn decode(result: Json) -> Result<Self::Output>;
+
+        /// Runs the operation: the engine's JSON result, decoded.
+        fn run(client: &zgen_runtime::Client<'_>, args: &Json) -> Result<Self::Output> {
+            Self::decode(client.run(M::NAME, Self::NAME, args)?)
+        }
     }
 
     /// Operations with `where`.
@@ -68,7 +73,25 @@ pub mod ops {
         };
     }
 
-    op!(FindMany, "findMany", Vec<M>, decode; Filtered, Paged, Shaped);
+    /// `findMany`: the engine's rows are read into the structs without
+    /// a JSON object per row (`zgen_runtime::Client::find_many_as`).
+    pub struct FindMany;
+    impl<M: Model> Op<M> for FindMany {
+        const NAME: &'static str = "findMany";
+        type Output = Vec<M>;
+        fn decode(result: Json) -> Result<Vec<M>> {
+            decode(result)
+        }
+        fn run(client: &zgen_runtime::Client<'_>, args: &Json) -> Result<Vec<M>> {
+            client
+                .find_many_as(M::NAME, args)?
+                .map_err(|e| Error::Decode(e.to_string()))
+        }
+    }
+    impl Filtered for FindMany {}
+    impl Paged for FindMany {}
+    impl Shaped for FindMany {}
+
     op!(FindFirst, "findFirst", Option<M>, decode; Filtered, Paged, Shaped);
     op!(FindFirstOrThrow, "findFirstOrThrow", M, decode; Filtered, Paged, Shaped);
     op!(FindUnique, "findUnique", Option<M>, decode; Shaped);
@@ -229,7 +252,7 @@ impl<'a, M: Model, O: Op<M>> Query<'a, M, O> {
 
     /// Runs the operation under the client's rules.
     pub fn exec(self) -> Result<O::Output> {
-        O::decode(self.exec_json()?)
+        O::run(self.client, &Json::Object(self.args))
     }
 
     /// Runs the operation and reads the result as `T`: for a `select` or

@@ -1,6 +1,7 @@
 //! Field values as the engine's JSON, in ZenStack's encodings.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use crate::datetime::{self, DateTimeValue};
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
@@ -39,9 +40,20 @@ impl FieldValue for f64 {
     }
 }
 
+fn datetime_json(value: &impl DateTimeValue) -> Json {
+    Json::String(datetime::text(value).unwrap_or_else(|| datetime::OUT_OF_RANGE.to_string()))
+}
+
 impl FieldValue for DateTime<Utc> {
     fn to_json(&self) -> Json {
-        Json::String(self.to_rfc3339_opts(SecondsFormat::Millis, true))
+        datetime_json(self)
+    }
+}
+
+#[cfg(feature = "time")]
+impl FieldValue for time::OffsetDateTime {
+    fn to_json(&self) -> Json {
+        datetime_json(self)
     }
 }
 

@@ -19,6 +19,7 @@ mod types;
 mod writer;
 
 pub use names::{camel, snake};
+pub use types::DateTimes;
 use zgen_sema::Schema;
 
 /// One generated file: a path relative to the output folder, and its bytes.
@@ -47,6 +48,8 @@ pub struct Options {
     /// Generate `api()`, ZenStack's RPC API over HTTP for this schema
     /// (needs `zgen-client`'s `server` feature).
     pub http_api: bool,
+    /// The Rust type of `DateTime` fields.
+    pub datetime: DateTimes,
 }
 
 impl Default for Options {
@@ -55,6 +58,7 @@ impl Default for Options {
             layout: Layout::Modules,
             async_client: true,
             http_api: false,
+            datetime: DateTimes::Chrono,
         }
     }
 }
@@ -92,7 +96,7 @@ pub fn generate_for(engine: &zgen_runtime::Engine, options: &Options) -> Vec<Gen
     for ((id, _), (_, file)) in models.iter().zip(&modules) {
         out.push(GeneratedFile {
             path: file.clone(),
-            contents: model::model_file(schema, *id),
+            contents: model::model_file(schema, *id, options.datetime),
         });
     }
     out.push(GeneratedFile {

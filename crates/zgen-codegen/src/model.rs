@@ -3,7 +3,7 @@
 //! field setters.
 
 use crate::names;
-use crate::types::{maybe_absent, queryable, role, visible, writable, Role};
+use crate::types::{maybe_absent, queryable, role, serde_with, visible, writable, DateTimes, Role};
 use crate::writer::{string, Rust};
 use zgen_sema::{Field, Model, ModelId, Schema};
 
@@ -37,13 +37,13 @@ impl Names {
     }
 }
 
-pub fn model_file(schema: &Schema, id: ModelId) -> Vec<u8> {
+pub fn model_file(schema: &Schema, id: ModelId, dt: DateTimes) -> Vec<u8> {
     let model = schema.model(id);
     let fields: Vec<&Field> = visible(schema, model).collect();
     let n = Names::of(model);
     let mut w = Rust::new(crate::HEADER);
     w.line(&["use super::*;"]);
-    let members: Vec<Member<'_>> = fields.iter().map(|f| Member::new(schema, f)).collect();
+    let members: Vec<Member<'_>> = fields.iter().map(|f| Member::new(schema, f, dt)).collect();
     record(&mut w, model, &n.model, &members);
     w.fill(
         "zc::model! {",
@@ -65,7 +65,7 @@ pub fn model_file(schema: &Schema, id: ModelId) -> Vec<u8> {
     let mut m = Methods::new();
     where_methods(&mut m, &stored);
     m.emit(&mut w, &n.where_);
-    unique_methods(&mut m, schema, model, id);
+    unique_methods(&mut m, schema, model, id, dt);
     m.emit(&mut w, &n.unique);
     order_methods(&mut m, &stored);
     m.emit(&mut w, &n.order);
@@ -95,6 +95,7 @@ fn record(w: &mut Rust, model: &Model, name: &str, members: &[Member<'_>]) {
         if id.trim_start_matches("r#") != f.name {
             serde.push(format!("rename = {}", string(&f.name)));
         }
+        serde.extend(serde_with(f));
         let ty = match role {
             Role::Relation { model, many } => {
                 has_many |= many;
@@ -175,10 +176,10 @@ struct Member<'s> {
 }
 
 impl<'s> Member<'s> {
-    fn new(schema: &Schema, field: &'s Field) -> Self {
+    fn new(schema: &Schema, field: &'s Field, dt: DateTimes) -> Self {
         Member {
             field,
-            role: role(schema, field),
+            role: role(schema, field, dt),
             setter: setter(field, ""),
             key: string(&field.name),
         }
@@ -269,13 +270,13 @@ fn where_methods(m: &mut Methods, fields: &[&Member<'_>]) {
 
 /// Constructors, one per unique key: `@id`/`@unique` fields and
 /// `@@id`/`@@unique` field lists.
-fn unique_methods(m: &mut Methods, schema: &Schema, model: &Model, id: ModelId) {
+fn unique_methods(m: &mut Methods, schema: &Schema, model: &Model, id: ModelId, dt: DateTimes) {
     let single = model
         .fields
         .iter()
         .filter(|f| f.has_attribute("@id") || f.has_attribute("@unique"));
     for f in single {
-        if let Role::Value { ty, .. } = role(schema, f) {
+        if let Role::Value { ty, .. } = role(schema, f, dt) {
             m.open(&setter(f, ""), &[&format!("value: impl Into<{ty}>")]);
             let value = "zc::FieldValue::to_json(&value.into())";
             m.set("Self::default()", &string(&f.name), value);
@@ -317,7 +318,7 @@ fn unique_methods(m: &mut Methods, schema: &Schema, model: &Model, id: ModelId) 
         }
         let values: Vec<(&Field, String)> = parts
             .iter()
-            .filter_map(|f| match role(schema, f) {
+            .filter_map(|f| match role(schema, f, dt) {
                 Role::Value { ty, .. } => Some((*f, ty)),
                 Role::Relation { .. } => None,
             })

@@ -3,7 +3,7 @@
 
 use crate::model::{docs, serde_struct};
 use crate::names;
-use crate::types::{maybe_absent, role, Role};
+use crate::types::{maybe_absent, role, serde_with, Role};
 use crate::writer::{string, Rust};
 use crate::{Layout, Options};
 use zgen_sema::{ModelKind, Schema};
@@ -24,7 +24,7 @@ pub fn root_file(schema: &Schema, options: &Options, modules: &[(String, String)
         w.line(&["pub use self::", &m, "::*;"]);
     }
     enums(&mut w, schema);
-    typed_json(&mut w, schema);
+    typed_json(&mut w, schema, options);
     w.doc(" The checked schema and its compiled access rules, as");
     w.doc(" `zgen_runtime::Engine::to_compiled` encodes them.");
     let subdir = match &options.layout {
@@ -247,7 +247,7 @@ fn enums(w: &mut Rust, schema: &Schema) {
 }
 
 /// `type` declarations: typed-JSON shapes (and auth types).
-fn typed_json(w: &mut Rust, schema: &Schema) {
+fn typed_json(w: &mut Rust, schema: &Schema, options: &Options) {
     for m in schema.models.iter().filter(|m| m.kind == ModelKind::Type) {
         let name = names::ty(&m.name, "");
         docs(w, &m.docs);
@@ -255,7 +255,7 @@ fn typed_json(w: &mut Rust, schema: &Schema) {
         let fields: Vec<_> = m
             .fields
             .iter()
-            .filter_map(|f| match role(schema, f) {
+            .filter_map(|f| match role(schema, f, options.datetime) {
                 Role::Value { ty, .. } => Some((f, ty)),
                 Role::Relation { .. } => None,
             })
@@ -266,17 +266,15 @@ fn typed_json(w: &mut Rust, schema: &Schema) {
             w.open(&["pub struct ", &name]);
             for (f, ty) in fields {
                 let id = names::field(&f.name);
-                let rename = format!("rename = {}", string(&f.name));
+                let mut attrs = vec![format!("rename = {}", string(&f.name))];
+                attrs.extend(serde_with(f));
                 if maybe_absent(f) {
-                    let attrs = [
-                        rename,
-                        "default".to_string(),
-                        "skip_serializing_if = \"Option::is_none\"".to_string(),
-                    ];
+                    attrs.push("default".to_string());
+                    attrs.push("skip_serializing_if = \"Option::is_none\"".to_string());
                     w.list("#[serde(", &attrs, ")]", false);
                     w.field(&id, &format!("Option<{ty}>"));
                 } else {
-                    w.list("#[serde(", &[rename], ")]", false);
+                    w.list("#[serde(", &attrs, ")]", false);
                     w.field(&id, &ty);
                 }
             }

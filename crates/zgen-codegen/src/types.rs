@@ -4,6 +4,18 @@
 use crate::names;
 use zgen_sema::{Field, FieldTypeKind, Model, RelationKind, Scalar, Schema};
 
+/// The Rust type of `DateTime` fields. Both are read and written as
+/// ZenStack's text (`zgen_client::datetime`), so the stored values are the
+/// same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateTimes {
+    /// `chrono::DateTime<Utc>`.
+    #[default]
+    Chrono,
+    /// `time::OffsetDateTime` (needs `zgen-client`'s `time` feature).
+    Time,
+}
+
 /// How a field takes part in the generated API.
 pub enum Role {
     /// A stored value (scalar, enum, typed JSON) of Rust type `ty`.
@@ -16,7 +28,7 @@ pub enum Role {
     Relation { model: String, many: bool },
 }
 
-pub fn role(schema: &Schema, field: &Field) -> Role {
+pub fn role(schema: &Schema, field: &Field, dt: DateTimes) -> Role {
     let base = match &field.ty.kind {
         FieldTypeKind::Model(m) => {
             let many = field.ty.list
@@ -27,7 +39,7 @@ pub fn role(schema: &Schema, field: &Field) -> Role {
                 many,
             };
         }
-        FieldTypeKind::Scalar(s) => scalar(*s).to_string(),
+        FieldTypeKind::Scalar(s) => scalar(*s, dt).to_string(),
         FieldTypeKind::Enum(e) => names::ty(&schema.enum_(*e).name, ""),
         FieldTypeKind::TypeDef(m) => names::ty(&schema.model(*m).name, ""),
         FieldTypeKind::Unsupported(_) | FieldTypeKind::Unresolved => {
@@ -57,7 +69,7 @@ pub fn role(schema: &Schema, field: &Field) -> Role {
 }
 
 /// The Rust type of a scalar, as the generated code spells it.
-fn scalar(s: Scalar) -> &'static str {
+fn scalar(s: Scalar, dt: DateTimes) -> &'static str {
     match s {
         Scalar::String => "String",
         Scalar::Boolean => "bool",
@@ -65,10 +77,20 @@ fn scalar(s: Scalar) -> &'static str {
         Scalar::BigInt => "i64",
         Scalar::Float => "f64",
         Scalar::Decimal => "zc::rust_decimal::Decimal",
-        Scalar::DateTime => "zc::chrono::DateTime<zc::chrono::Utc>",
+        Scalar::DateTime => match dt {
+            DateTimes::Chrono => "zc::chrono::DateTime<zc::chrono::Utc>",
+            DateTimes::Time => "zc::time::OffsetDateTime",
+        },
         Scalar::Json => "zc::serde_json::Value",
         Scalar::Bytes => "Vec<u8>",
     }
+}
+
+/// `with = "zc::datetime"` for DateTime fields (ZenStack's text in either
+/// crate): one entry of a `#[serde(...)]` list.
+pub fn serde_with(field: &Field) -> Option<String> {
+    matches!(field.ty.kind, FieldTypeKind::Scalar(Scalar::DateTime))
+        .then(|| "with = \"zc::datetime\"".to_string())
 }
 
 /// The field may be absent or null in a result: optional, omitted by

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
-use zgen_codegen::{generate, GeneratedFile, Layout, Options};
+use zgen_codegen::{generate, DateTimes, GeneratedFile, Layout, Options};
 
 fn schema_of(path: &Path) -> zgen_sema::Schema {
     let loaded = zgen_testkit::load(path);
@@ -112,13 +112,16 @@ fn long_lines_break_as_prettyplease_breaks_them() {
     ];
     for layout in layouts {
         for (async_client, http_api) in [(true, false), (false, true), (true, true)] {
-            let options = Options {
-                layout: layout.clone(),
-                async_client,
-                http_api,
-            };
-            assert_well_formed(&generate(schema_of(&path), &options));
-            assert_well_formed(&generate(schema_of(&fixture("shop.zmodel")), &options));
+            for datetime in [DateTimes::Chrono, DateTimes::Time] {
+                let options = Options {
+                    layout: layout.clone(),
+                    async_client,
+                    http_api,
+                    datetime,
+                };
+                assert_well_formed(&generate(schema_of(&path), &options));
+                assert_well_formed(&generate(schema_of(&fixture("shop.zmodel")), &options));
+            }
         }
     }
     let files = files_of(&path);
@@ -222,4 +225,41 @@ fn computed_fields_have_no_data_setter() {
         assert!(block.contains("pub fn email("), "{block}");
         assert!(!block.contains("fn post_count("), "{block}");
     }
+}
+
+/// `DateTimes::Time`: DateTime fields (struct, filters, data) are
+/// `time::OffsetDateTime`, read and written as ZenStack's text; nothing
+/// else changes.
+#[test]
+fn time_option_changes_only_datetime_types() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/blog/schema.zmodel");
+    let chrono = files_of(&path);
+    let options = Options {
+        datetime: DateTimes::Time,
+        ..Options::default()
+    };
+    let time = generate(schema_of(&path), &options);
+    assert_well_formed(&time);
+    for (c, t) in chrono.iter().zip(&time) {
+        if !t.path.ends_with(".rs") {
+            assert_eq!(c, t);
+            continue;
+        }
+        // (Longer types wrap lines differently, with trailing commas.)
+        let tokens = |s: &str| s.split_whitespace().collect::<String>().replace(",)", ")");
+        let expected = text(c).replace(
+            "zc::chrono::DateTime<zc::chrono::Utc>",
+            "zc::time::OffsetDateTime",
+        );
+        assert_eq!(tokens(text(t)), tokens(&expected), "{}", t.path);
+    }
+    let post = text(time.iter().find(|f| f.path == "post.rs").unwrap());
+    assert!(
+        post.contains("#[serde(rename = \"createdAt\", with = \"zc::datetime\")]"),
+        "{post}"
+    );
+    assert!(
+        post.contains("pub created_at: zc::time::OffsetDateTime,"),
+        "{post}"
+    );
 }

@@ -24,9 +24,11 @@ mod operations;
 mod password;
 mod plan;
 mod read;
+mod rows;
 mod validate;
 mod value;
 mod write;
 
 pub use engine::{Client, Engine};
 pub use error::{DbError, Error, PolicyReason, Reason, Result};
+pub use rows::DecodeError;

@@ -65,6 +65,14 @@ enum OrderExpr {
     },
 }
 
+/// How a read with a known argument shape runs.
+enum Planned {
+    /// The cached statement, with this read's parameters.
+    Statement(Arc<Plan>, Vec<Value>),
+    /// A fresh SELECT with these predicates added.
+    Unplanned(Vec<Pred>),
+}
+
 impl<'a> Client<'a> {
     /// Readable rows of `model` matching `args` and `extra` (predicates
     /// about scope 0 built by `filters`), shaped as the selection asks.
@@ -101,8 +109,44 @@ impl<'a> Client<'a> {
         shape: Option<Shape>,
         args: &FindArgs<'_>,
     ) -> Result<Vec<Json>> {
+        let (plan, params) = match self.plan(model, shape, args)? {
+            Planned::Statement(plan, params) => (plan, params),
+            Planned::Unplanned(extra) => return self.find(model, args, Filters::new(self), extra),
+        };
+        let selection = &args.selection;
+        let flat = selection.relations.is_empty()
+            && selection.counts.is_empty()
+            && args.distinct.is_empty()
+            && args.take.is_none_or(|t| t >= 0)
+            && !zgen_policy::delegate::is_delegate(self.schema(), model);
+        if flat {
+            return self.rows_as_json(model, selection, &plan.text, &params);
+        }
+        let fetched = self.fetch_rows(model, args, &plan.text, &params, true)?;
+        self.shape(model, selection, fetched)
+    }
+
+    /// The rows [`Self::find_planned`] shapes, through the same plan.
+    pub(crate) fn fetch_planned(
+        &self,
+        model: ModelId,
+        shape: Option<Shape>,
+        args: &FindArgs<'_>,
+    ) -> Result<Fetched> {
+        match self.plan(model, shape, args)? {
+            Planned::Statement(plan, params) => {
+                self.fetch_rows(model, args, &plan.text, &params, true)
+            }
+            Planned::Unplanned(extra) => self.fetch(model, args, Filters::new(self), extra, true),
+        }
+    }
+
+    /// The cached plan for the arguments' shape (written on first use) and
+    /// its parameters; or, without a shape or when the shape cannot be
+    /// planned, the predicates to add to an unplanned read.
+    fn plan(&self, model: ModelId, shape: Option<Shape>, args: &FindArgs<'_>) -> Result<Planned> {
         let Some(shape) = shape else {
-            return self.find(model, args, Filters::new(self), Vec::new());
+            return Ok(Planned::Unplanned(Vec::new()));
         };
         let keyed = |value: &dyn Fn(usize) -> Value| -> Vec<Pred> {
             let first = shape.slots.len() - shape.keyed.len();
@@ -120,8 +164,7 @@ impl<'a> Client<'a> {
                 filters.planning = true;
                 let sql = self.select(model, args, filters, keyed(&plan::sentinel), true)?;
                 let Some(plan) = Plan::new(sql, shape.slots.len()) else {
-                    let extra = keyed(&|i| shape.slots[i].clone());
-                    return self.find(model, args, Filters::new(self), extra);
+                    return Ok(Planned::Unplanned(keyed(&|i| shape.slots[i].clone())));
                 };
                 let plan = Arc::new(plan);
                 self.bound.plans.put(shape.key.clone(), Arc::clone(&plan));
@@ -129,17 +172,7 @@ impl<'a> Client<'a> {
             }
         };
         let params = plan.params(&shape.slots);
-        let selection = &args.selection;
-        let flat = selection.relations.is_empty()
-            && selection.counts.is_empty()
-            && args.distinct.is_empty()
-            && args.take.is_none_or(|t| t >= 0)
-            && !zgen_policy::delegate::is_delegate(self.schema(), model);
-        if flat {
-            return self.rows_as_json(model, selection, &plan.text, &params);
-        }
-        let fetched = self.fetch_rows(model, args, &plan.text, &params, true)?;
-        self.shape(model, selection, fetched)
+        Ok(Planned::Statement(plan, params))
     }
 
     /// [`Self::fetch_rows`] and [`Self::shape`] in one pass, for a

@@ -6,3 +6,9 @@
 pub mod db {
     include!(concat!(env!("OUT_DIR"), "/zgen/mod.rs"));
 }
+
+/// The same schema generated with `DateTimes::Time`: DateTime fields are
+/// `time::OffsetDateTime` (`tests/datetime_time.rs`).
+pub mod db_time {
+    include!(concat!(env!("OUT_DIR"), "/zgen_time/mod.rs"));
+}

@@ -1,9 +1,9 @@
 //! `zgen generate`: typed Rust code for one schema, written into a folder.
 
 use super::{CliError, SchemaSource, Verdict};
-use crate::cli::GenerateArgs;
+use crate::cli::{DateTimeCrate, GenerateArgs};
 use crate::files;
-use zgen_codegen::{Layout, Options};
+use zgen_codegen::{DateTimes, Layout, Options};
 
 pub fn run(args: &GenerateArgs, color: bool) -> Result<Verdict, CliError> {
     let given: Vec<_> = args.schema.iter().cloned().collect();
@@ -19,6 +19,10 @@ pub fn run(args: &GenerateArgs, color: bool) -> Result<Verdict, CliError> {
         layout: Layout::Modules,
         async_client: !args.no_async,
         http_api: args.http_api,
+        datetime: match args.datetime {
+            DateTimeCrate::Chrono => DateTimes::Chrono,
+            DateTimeCrate::Time => DateTimes::Time,
+        },
     };
     let generated = zgen_codegen::generate(schema, &options);
     let dir = &args.out;

@@ -1,0 +1,161 @@
+//! `findMany` read into any serde type straight from the fetched rows, for
+//! typed clients: the same arguments, rules and cached read plan
+//! ([`crate::plan`]) as `run("findMany")`, without building a JSON object
+//! per row that the caller would take apart again. Each value is converted
+//! exactly as the JSON result converts it (`value::into_json`); only the
+//! objects around the values are not built. Reads with relations or
+//! `_count` are shaped as JSON first (they nest other reads' rows).
+
+use crate::args::object;
+use crate::args::select::{find_args, many_keys};
+use crate::engine::Client;
+use crate::error::Result;
+use crate::plan::find_shape;
+use crate::value::into_json;
+use serde::de::value::StrDeserializer;
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value as Json;
+use zgen_policy::ir::Value;
+use zgen_sema::{Field, Schema};
+
+/// A result that did not fit the requested type.
+pub type DecodeError = serde_json::Error;
+
+impl Client<'_> {
+    /// `findMany` on `model` with ZenStack's JSON arguments, its rows read
+    /// into `T` (a sequence of structs or maps keyed by field name). The
+    /// outer error is the engine's, the inner one the decoding's.
+    pub fn find_many_as<T: DeserializeOwned>(
+        &self,
+        model: &str,
+        args: &Json,
+    ) -> Result<std::result::Result<T, DecodeError>> {
+        let id = self.model_id(model)?;
+        let raw = object(model, args)?;
+        let args = find_args(self, id, raw, many_keys())?;
+        let shape = find_shape(self, id, "findMany", raw);
+        let fetched = self.fetch_planned(id, shape, &args)?;
+        let selection = &args.selection;
+        if !selection.relations.is_empty() || !selection.counts.is_empty() {
+            let rows = self.shape(id, selection, fetched)?;
+            return Ok(T::deserialize(Json::Array(rows)));
+        }
+        let schema = self.schema();
+        let slots = selection
+            .scalars
+            .iter()
+            .map(|f| {
+                let slot = fetched.columns.iter().position(|c| c == f);
+                (schema.field(*f), slot)
+            })
+            .collect();
+        Ok(T::deserialize(Rows {
+            schema,
+            slots,
+            rows: fetched.rows.into_iter(),
+        }))
+    }
+}
+
+/// The rows as a sequence of maps: selected field name → value.
+struct Rows<'s> {
+    schema: &'s Schema,
+    /// Each selected field and where it sits in a fetched row.
+    slots: Vec<(&'s Field, Option<usize>)>,
+    rows: std::vec::IntoIter<Vec<Value>>,
+}
+
+/// One row as a map; `next` is the slot whose key was read last.
+struct Row<'r, 's> {
+    schema: &'s Schema,
+    slots: &'r [(&'s Field, Option<usize>)],
+    values: Vec<Value>,
+    next: usize,
+}
+
+/// A `Deserializer` that is always one kind of value: every request is
+/// answered with `visitor.$visit(self)`.
+macro_rules! deserialize_as {
+    ($ty:ty, $visit:ident) => {
+        impl<'de> Deserializer<'de> for $ty {
+            type Error = DecodeError;
+
+            fn deserialize_any<V: Visitor<'de>>(
+                mut self,
+                visitor: V,
+            ) -> Result<V::Value, DecodeError> {
+                visitor.$visit(&mut self)
+            }
+
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+                bytes byte_buf option unit unit_struct newtype_struct seq tuple
+                tuple_struct map struct enum identifier ignored_any
+            }
+        }
+    };
+}
+
+deserialize_as!(Rows<'_>, visit_seq);
+deserialize_as!(Row<'_, '_>, visit_map);
+
+impl<'de> SeqAccess<'de> for Rows<'_> {
+    type Error = DecodeError;
+
+    fn next_element_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<Option<S::Value>, DecodeError> {
+        let Some(values) = self.rows.next() else {
+            return Ok(None);
+        };
+        let row = Row {
+            schema: self.schema,
+            slots: &self.slots,
+            values,
+            next: 0,
+        };
+        seed.deserialize(row).map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.rows.len())
+    }
+}
+
+impl<'de> MapAccess<'de> for Row<'_, '_> {
+    type Error = DecodeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DecodeError> {
+        let Some((field, _)) = self.slots.get(self.next) else {
+            return Ok(None);
+        };
+        seed.deserialize(StrDeserializer::new(&field.name))
+            .map(Some)
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<S::Value, DecodeError> {
+        let value = match self.slots.get(self.next) {
+            Some((field, slot)) => {
+                let stored = slot
+                    .and_then(|k| self.values.get_mut(k))
+                    .map(std::mem::take)
+                    .unwrap_or(Value::Null);
+                into_json(self.schema, field, stored)
+            }
+            None => Json::Null,
+        };
+        self.next += 1;
+        seed.deserialize(value)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.slots.len().saturating_sub(self.next))
+    }
+}
