@@ -238,9 +238,11 @@ impl<'a> Client<'a> {
     ) -> Result<Vec<Vec<zgen_policy::ir::Value>>> {
         self.query_map(text, params, |row| {
             let columns = row.as_ref().column_count();
-            (0..columns)
-                .map(|i| Ok(crate::value::from_sql(None, row.get_ref(i)?)))
-                .collect()
+            let mut values = Vec::with_capacity(columns);
+            for i in 0..columns {
+                values.push(crate::value::from_sql(None, row.get_ref(i)?));
+            }
+            Ok(values)
         })
     }
 
