@@ -570,26 +570,28 @@ impl<'a> PredWriter<'a> {
         self.related_subquery(row, relation, scope, Selected::Pred(condition), None, out);
     }
 
-    /// `(SELECT <column> …)`: a column of the row the to-one `relation` of
-    /// `row` points to, when `condition` (about scope `scope`) holds for it;
-    /// NULL otherwise. Ordering by a related field uses it.
+    /// `(SELECT (SELECT … <column>) …)`: a column of the row reached from
+    /// `row` through the to-one relations of `path`, each hop's row seen as
+    /// its scope and counted only when its condition holds; NULL when a hop
+    /// finds no such row. Ordering by related fields uses it.
     pub fn related_column(
         &mut self,
         row: &RowRef,
-        relation: FieldId,
-        scope: u32,
+        path: &[(FieldId, u32, Pred)],
         column: FieldId,
-        condition: &Pred,
         out: &mut Sql,
     ) {
-        self.related_subquery(
-            row,
-            relation,
-            scope,
-            Selected::Column(column),
-            Some(condition),
-            out,
-        );
+        match path.split_first() {
+            None => self.column(row, column, out),
+            Some(((relation, scope, condition), rest)) => self.related_subquery(
+                row,
+                *relation,
+                *scope,
+                Selected::Path(rest, column),
+                Some(condition),
+                out,
+            ),
+        }
     }
 
     /// `(SELECT <selected> FROM <target> WHERE <join> [AND <filter>])` over
@@ -613,9 +615,12 @@ impl<'a> PredWriter<'a> {
         self.aliases.push((scope, alias.clone()));
         match selected {
             Selected::Pred(p) => self.pred(p, out),
-            Selected::Column(f) => {
-                let name = self.schema.field(f).db_name().to_string();
-                self.qualified(out, &alias, &name);
+            Selected::Path(rest, column) => {
+                let near = RowRef {
+                    scope,
+                    hops: Vec::new(),
+                };
+                self.related_column(&near, rest, column, out);
             }
         }
         out.push(" FROM ");
@@ -634,5 +639,6 @@ impl<'a> PredWriter<'a> {
 /// What a to-one subquery selects.
 enum Selected<'p> {
     Pred(&'p Pred),
-    Column(FieldId),
+    /// The column at the end of the remaining to-one hops.
+    Path(&'p [(FieldId, u32, Pred)], FieldId),
 }
