@@ -231,21 +231,7 @@ impl<'a> Client<'a> {
             if i > 0 {
                 sql.push(", ");
             }
-            let column = Val::Column {
-                row: RowRef::this(),
-                field: *field,
-                ty: zgen_policy::scalar_of(self.schema(), *field),
-            };
-            match masks.iter().find(|(f, _)| f == field) {
-                Some((_, mask)) => {
-                    sql.push("CASE WHEN ");
-                    w.pred(mask, &mut sql);
-                    sql.push(" THEN ");
-                    w.val(&column, &mut sql);
-                    sql.push(" ELSE NULL END");
-                }
-                None => w.val(&column, &mut sql),
-            }
+            self.write_sort_value(&mut w, &OrderExpr::Column(*field), &masks, &mut sql);
         }
         for (relation, scope, condition) in &counts {
             sql.push(", ");
@@ -552,7 +538,8 @@ impl<'a> Client<'a> {
         }
     }
 
-    /// The value a row sorts by for one `ORDER BY` term.
+    /// The value of one `ORDER BY` term for the row `t0`, as the reader
+    /// sees it (a masked column is NULL); also how columns are selected.
     fn write_sort_value(
         &self,
         w: &mut PredWriter<'a>,

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
-use common::{reason, Db};
+use common::{ids, reason, Db};
 use serde_json::{json, Value as Json};
 
 const SCHEMA: &str = r#"
@@ -58,14 +58,6 @@ fn seeded() -> Db {
            (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6), (7, 2);",
     );
     db
-}
-
-fn ids(rows: &Json) -> Vec<i64> {
-    rows.as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_i64().unwrap())
-        .collect()
 }
 
 /// `(model, findMany arguments, ids in order)`.
