@@ -570,24 +570,31 @@ impl<'a> PredWriter<'a> {
         self.related_subquery(row, relation, scope, Selected::Pred(condition), None, out);
     }
 
-    /// `(SELECT (SELECT … <column>) …)`: a column of the row reached from
-    /// `row` through the to-one relations of `path`, each hop's row seen as
-    /// its scope and counted only when its condition holds; NULL when a hop
-    /// finds no such row. Ordering by related fields uses it.
-    pub fn related_column(
+    /// `(SELECT (SELECT … <end>) …)`: `end` of the row reached from `row`
+    /// through the to-one relations of `path`, each hop's row seen as its
+    /// scope and counted only when its condition holds; NULL when a hop
+    /// finds no such row. Ordering by related fields and counts uses it.
+    pub fn related_value(
         &mut self,
         row: &RowRef,
         path: &[(FieldId, u32, Pred)],
-        column: FieldId,
+        end: &PathEnd,
         out: &mut Sql,
     ) {
         match path.split_first() {
-            None => self.column(row, column, out),
+            None => match end {
+                PathEnd::Column(column) => self.column(row, *column, out),
+                PathEnd::Count {
+                    relation,
+                    scope,
+                    condition,
+                } => self.count_related(row, *relation, *scope, condition, out),
+            },
             Some(((relation, scope, condition), rest)) => self.related_subquery(
                 row,
                 *relation,
                 *scope,
-                Selected::Path(rest, column),
+                Selected::Path(rest, end),
                 Some(condition),
                 out,
             ),
@@ -615,12 +622,12 @@ impl<'a> PredWriter<'a> {
         self.aliases.push((scope, alias.clone()));
         match selected {
             Selected::Pred(p) => self.pred(p, out),
-            Selected::Path(rest, column) => {
+            Selected::Path(rest, end) => {
                 let near = RowRef {
                     scope,
                     hops: Vec::new(),
                 };
-                self.related_column(&near, rest, column, out);
+                self.related_value(&near, rest, end, out);
             }
         }
         out.push(" FROM ");
@@ -639,6 +646,19 @@ impl<'a> PredWriter<'a> {
 /// What a to-one subquery selects.
 enum Selected<'p> {
     Pred(&'p Pred),
-    /// The column at the end of the remaining to-one hops.
-    Path(&'p [(FieldId, u32, Pred)], FieldId),
+    /// The value at the end of the remaining to-one hops.
+    Path(&'p [(FieldId, u32, Pred)], &'p PathEnd),
+}
+
+/// What [`PredWriter::related_value`] reads at the end of its path.
+#[derive(Debug, Clone)]
+pub enum PathEnd {
+    Column(FieldId),
+    /// The number of rows of the to-many `relation`, seen as `scope`, for
+    /// which `condition` holds.
+    Count {
+        relation: FieldId,
+        scope: u32,
+        condition: Pred,
+    },
 }

@@ -13,7 +13,7 @@ use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
 use std::sync::Arc;
 use zgen_policy::ir::{CmpOp, Pred, RowRef, Val, Value};
-use zgen_policy::sql::{PredWriter, Sql};
+use zgen_policy::sql::{PathEnd, PredWriter, Sql};
 use zgen_policy::storage::{join_table, relation_keys};
 use zgen_policy::{id_fields, is_many_to_many};
 use zgen_sema::{Field, FieldId, ModelId, Operation};
@@ -50,18 +50,13 @@ struct OrderTerm {
 
 enum OrderExpr {
     Column(FieldId),
-    /// A field of the row reached through to-one relations: each hop's
-    /// `(relation, scope, condition for its row to be seen)`. NULL when a
-    /// hop's row is missing or unreadable, or the field is masked.
+    /// A field or a to-many relation's `_count` of the row reached
+    /// through to-one relations: each hop's `(relation, scope, condition
+    /// for its row to be seen)`, none for the row's own `_count`. NULL when
+    /// a hop's row is missing or unseen, or the field is masked.
     Related {
         path: Vec<(FieldId, u32, Pred)>,
-        field: FieldId,
-    },
-    /// The number of readable related rows.
-    Count {
-        relation: FieldId,
-        scope: u32,
-        readable: Pred,
+        end: PathEnd,
     },
 }
 
@@ -426,32 +421,16 @@ impl<'a> Client<'a> {
                 nulls_first,
             });
         }
-        if field.ty.list {
-            let (inner_key, inner_value) = single_entry(name, key, value)?;
-            if inner_key != "_count" {
-                return Err(invalid(format!(
-                    "a to-many relation orders only by `_count`, not `{inner_key}`"
-                )));
-            }
-            let (desc, nulls_first) =
-                direction(inner_value).ok_or_else(|| invalid("invalid sort order".into()))?;
-            let (scope, readable) = filters.through(id, 0)?;
-            return Ok(OrderTerm {
-                expr: OrderExpr::Count {
-                    relation: id,
-                    scope,
-                    readable,
-                },
-                desc,
-                nulls_first,
-            });
+        if field.related_model().is_none() {
+            return Err(invalid(format!("cannot order by `{key}`")));
         }
         self.related_order(filters, id, value)
     }
 
-    /// Ordering by a field of the row the to-one `relation` (of the row of
-    /// scope 0) leads to, through any number of further to-one relations,
-    /// each hop under its model's read rule and its foreign key's.
+    /// Ordering by what the `relation` of the row of scope 0 leads to: a
+    /// to-many relation's `_count`, or through a chain of to-one relations
+    /// a field or a further `_count`; each hop under its model's read rule
+    /// and its foreign key's.
     fn related_order(
         &self,
         filters: &mut Filters<'_, 'a>,
@@ -464,13 +443,32 @@ impl<'a> Client<'a> {
         let mut path = Vec::new();
         let mut scope = 0;
         loop {
-            let key = &schema.field(relation).name;
+            let field = schema.field(relation);
+            let key = &field.name;
             let (inner_key, inner_value) = single_entry(name, key, value)?;
             let (hop, readable) = filters.through(relation, scope)?;
+            if field.ty.list {
+                if inner_key != "_count" {
+                    return Err(invalid(format!(
+                        "a to-many relation orders only by `_count`, not `{inner_key}`"
+                    )));
+                }
+                let (desc, nulls_first) =
+                    direction(inner_value).ok_or_else(|| invalid("invalid sort order".into()))?;
+                let end = PathEnd::Count {
+                    relation,
+                    scope: hop,
+                    condition: readable,
+                };
+                return Ok(OrderTerm {
+                    expr: OrderExpr::Related { path, end },
+                    desc,
+                    nulls_first,
+                });
+            }
             scope = hop;
             path.push((relation, scope, readable));
-            let target = schema
-                .field(relation)
+            let target = field
                 .related_model()
                 .ok_or_else(|| invalid(format!("cannot order by `{key}`")))?;
             let Some((index, far)) = schema.model(target).field_by_name(inner_key) else {
@@ -481,12 +479,6 @@ impl<'a> Client<'a> {
                 index,
             };
             if far.is_relation() {
-                if far.ty.list {
-                    return Err(Error::not_supported(
-                        Some(name),
-                        "ordering by `_count` of a related row's relation is not supported yet",
-                    ));
-                }
                 relation = far_id;
                 value = inner_value;
                 continue;
@@ -504,7 +496,7 @@ impl<'a> Client<'a> {
             return Ok(OrderTerm {
                 expr: OrderExpr::Related {
                     path,
-                    field: far_id,
+                    end: PathEnd::Column(far_id),
                 },
                 desc,
                 nulls_first,
@@ -565,14 +557,7 @@ impl<'a> Client<'a> {
                     None => w.val(&column, sql),
                 }
             }
-            OrderExpr::Related { path, field } => {
-                w.related_column(&RowRef::this(), path, *field, sql)
-            }
-            OrderExpr::Count {
-                relation,
-                scope,
-                readable,
-            } => w.count_related(&RowRef::this(), *relation, *scope, readable, sql),
+            OrderExpr::Related { path, end } => w.related_value(&RowRef::this(), path, end, sql),
         }
     }
 
