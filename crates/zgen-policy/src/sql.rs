@@ -570,26 +570,35 @@ impl<'a> PredWriter<'a> {
         self.related_subquery(row, relation, scope, Selected::Pred(condition), None, out);
     }
 
-    /// `(SELECT <column> …)`: a column of the row the to-one `relation` of
-    /// `row` points to, when `condition` (about scope `scope`) holds for it;
-    /// NULL otherwise. Ordering by a related field uses it.
-    pub fn related_column(
+    /// `(SELECT (SELECT … <end>) …)`: `end` of the row reached from `row`
+    /// through the to-one relations of `path`, each hop's row seen as its
+    /// scope and counted only when its condition holds; NULL when a hop
+    /// finds no such row. Ordering by related fields and counts uses it.
+    pub fn related_value(
         &mut self,
         row: &RowRef,
-        relation: FieldId,
-        scope: u32,
-        column: FieldId,
-        condition: &Pred,
+        path: &[(FieldId, u32, Pred)],
+        end: &PathEnd,
         out: &mut Sql,
     ) {
-        self.related_subquery(
-            row,
-            relation,
-            scope,
-            Selected::Column(column),
-            Some(condition),
-            out,
-        );
+        match path.split_first() {
+            None => match end {
+                PathEnd::Column(column) => self.column(row, *column, out),
+                PathEnd::Count {
+                    relation,
+                    scope,
+                    condition,
+                } => self.count_related(row, *relation, *scope, condition, out),
+            },
+            Some(((relation, scope, condition), rest)) => self.related_subquery(
+                row,
+                *relation,
+                *scope,
+                Selected::Path(rest, end),
+                Some(condition),
+                out,
+            ),
+        }
     }
 
     /// `(SELECT <selected> FROM <target> WHERE <join> [AND <filter>])` over
@@ -613,9 +622,12 @@ impl<'a> PredWriter<'a> {
         self.aliases.push((scope, alias.clone()));
         match selected {
             Selected::Pred(p) => self.pred(p, out),
-            Selected::Column(f) => {
-                let name = self.schema.field(f).db_name().to_string();
-                self.qualified(out, &alias, &name);
+            Selected::Path(rest, end) => {
+                let near = RowRef {
+                    scope,
+                    hops: Vec::new(),
+                };
+                self.related_value(&near, rest, end, out);
             }
         }
         out.push(" FROM ");
@@ -634,5 +646,19 @@ impl<'a> PredWriter<'a> {
 /// What a to-one subquery selects.
 enum Selected<'p> {
     Pred(&'p Pred),
+    /// The value at the end of the remaining to-one hops.
+    Path(&'p [(FieldId, u32, Pred)], &'p PathEnd),
+}
+
+/// What [`PredWriter::related_value`] reads at the end of its path.
+#[derive(Debug, Clone)]
+pub enum PathEnd {
     Column(FieldId),
+    /// The number of rows of the to-many `relation`, seen as `scope`, for
+    /// which `condition` holds.
+    Count {
+        relation: FieldId,
+        scope: u32,
+        condition: Pred,
+    },
 }

@@ -5,7 +5,7 @@
 
 use crate::args::filter::Filters;
 use crate::args::select::{readable_column, FindArgs, Selection};
-use crate::engine::Client;
+use crate::engine::{Client, DIALECT};
 use crate::error::{Error, Result};
 use crate::plan::{self, Plan, Shape};
 use crate::value::{from_sql, into_json, Stored};
@@ -13,7 +13,7 @@ use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
 use std::sync::Arc;
 use zgen_policy::ir::{CmpOp, Pred, RowRef, Val, Value};
-use zgen_policy::sql::Sql;
+use zgen_policy::sql::{PathEnd, PredWriter, Sql};
 use zgen_policy::storage::{join_table, relation_keys};
 use zgen_policy::{id_fields, is_many_to_many};
 use zgen_sema::{Field, FieldId, ModelId, Operation};
@@ -50,18 +50,13 @@ struct OrderTerm {
 
 enum OrderExpr {
     Column(FieldId),
-    /// A field of the to-one related row, if readable.
+    /// A field or a to-many relation's `_count` of the row reached
+    /// through to-one relations: each hop's `(relation, scope, condition
+    /// for its row to be seen)`, none for the row's own `_count`. NULL when
+    /// a hop's row is missing or unseen, or the field is masked.
     Related {
-        relation: FieldId,
-        field: FieldId,
-        scope: u32,
-        readable: Pred,
-    },
-    /// The number of readable related rows.
-    Count {
-        relation: FieldId,
-        scope: u32,
-        readable: Pred,
+        path: Vec<(FieldId, u32, Pred)>,
+        end: PathEnd,
     },
 }
 
@@ -236,9 +231,18 @@ impl<'a> Client<'a> {
                 t.nulls_first = t.nulls_first.map(|n| !n);
             }
         }
-        if let Some(cursor) = args.cursor {
-            conditions.push(self.cursor_condition(&mut filters, model, cursor, &order)?);
-        }
+        let cursor = match args.cursor {
+            Some(cursor) => {
+                match self.cursor_values(&mut filters, model, cursor, &order, &masks)? {
+                    Some(at) => Some(at),
+                    None => {
+                        conditions.push(Pred::False);
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
 
         let mut w = self.writer("t0");
         let mut sql = Sql::default();
@@ -247,21 +251,7 @@ impl<'a> Client<'a> {
             if i > 0 {
                 sql.push(", ");
             }
-            let column = Val::Column {
-                row: RowRef::this(),
-                field: *field,
-                ty: zgen_policy::scalar_of(self.schema(), *field),
-            };
-            match masks.iter().find(|(f, _)| f == field) {
-                Some((_, mask)) => {
-                    sql.push("CASE WHEN ");
-                    w.pred(mask, &mut sql);
-                    sql.push(" THEN ");
-                    w.val(&column, &mut sql);
-                    sql.push(" ELSE NULL END");
-                }
-                None => w.val(&column, &mut sql),
-            }
+            self.write_sort_value(&mut w, &OrderExpr::Column(*field), &masks, &mut sql);
         }
         for (relation, scope, condition) in &counts {
             sql.push(", ");
@@ -274,6 +264,9 @@ impl<'a> Client<'a> {
         self.source(model, &mut sql);
         sql.push(" AS \"t0\" WHERE ");
         w.pred(&Pred::And(conditions), &mut sql);
+        if let Some(at) = &cursor {
+            self.write_cursor(&mut w, &order, &masks, at, &mut sql);
+        }
         self.write_order(&mut w, &order, &masks, &mut sql);
         if paginate && args.distinct.is_empty() {
             self.write_limit(args.skip, args.take.map(i64::abs), &mut sql);
@@ -453,74 +446,93 @@ impl<'a> Client<'a> {
                 nulls_first,
             });
         }
-        let Some(target) = field.related_model() else {
+        if field.related_model().is_none() {
             return Err(invalid(format!("cannot order by `{key}`")));
-        };
-        let Json::Object(inner) = value else {
-            return Err(invalid(format!(
-                "`orderBy` of relation `{key}` expects an object"
-            )));
-        };
-        let (inner_key, inner_value) = match inner.iter().next() {
-            Some(kv) if inner.len() == 1 => kv,
-            _ => {
-                return Err(invalid(format!(
-                    "`orderBy` of `{key}` takes exactly one field"
-                )))
+        }
+        self.related_order(filters, id, value)
+    }
+
+    /// Ordering by what the `relation` of the row of scope 0 leads to: a
+    /// to-many relation's `_count`, or through a chain of to-one relations
+    /// a field or a further `_count`; each hop under its model's read rule
+    /// and its foreign key's.
+    fn related_order(
+        &self,
+        filters: &mut Filters<'_, 'a>,
+        mut relation: FieldId,
+        mut value: &Json,
+    ) -> Result<OrderTerm> {
+        let schema = self.schema();
+        let name = self.model_name(relation.model);
+        let invalid = |msg: String| Error::invalid_input(Some(name), msg);
+        let mut path = Vec::new();
+        let mut scope = 0;
+        loop {
+            let field = schema.field(relation);
+            let key = &field.name;
+            let (inner_key, inner_value) = single_entry(name, key, value)?;
+            let (hop, readable) = filters.through(relation, scope)?;
+            if field.ty.list {
+                if inner_key != "_count" {
+                    return Err(invalid(format!(
+                        "a to-many relation orders only by `_count`, not `{inner_key}`"
+                    )));
+                }
+                let (desc, nulls_first) =
+                    direction(inner_value).ok_or_else(|| invalid("invalid sort order".into()))?;
+                let end = PathEnd::Count {
+                    relation,
+                    scope: hop,
+                    condition: readable,
+                };
+                return Ok(OrderTerm {
+                    expr: OrderExpr::Related { path, end },
+                    desc,
+                    nulls_first,
+                });
             }
-        };
-        let (scope, readable) = filters.through(id, 0)?;
-        if field.ty.list {
-            if inner_key != "_count" {
-                return Err(invalid(format!(
-                    "a to-many relation orders only by `_count`, not `{inner_key}`"
-                )));
+            scope = hop;
+            path.push((relation, scope, readable));
+            let target = field
+                .related_model()
+                .ok_or_else(|| invalid(format!("cannot order by `{key}`")))?;
+            let Some((index, far)) = schema.model(target).field_by_name(inner_key) else {
+                return Err(invalid(format!("unknown field `{inner_key}` in `orderBy`")));
+            };
+            let far_id = FieldId {
+                model: target,
+                index,
+            };
+            if far.is_relation() {
+                relation = far_id;
+                value = inner_value;
+                continue;
+            }
+            if !readable_column(far) {
+                return Err(invalid(format!("cannot order by `{inner_key}`")));
             }
             let (desc, nulls_first) =
                 direction(inner_value).ok_or_else(|| invalid("invalid sort order".into()))?;
+            // a masked column sorts as `null`, like a missing row
+            let masked = filters.visible(&[far_id], scope)?;
+            if let Some((_, _, readable)) = path.last_mut() {
+                *readable = Pred::And(vec![std::mem::replace(readable, Pred::True), masked]);
+            }
             return Ok(OrderTerm {
-                expr: OrderExpr::Count {
-                    relation: id,
-                    scope,
-                    readable,
+                expr: OrderExpr::Related {
+                    path,
+                    end: PathEnd::Column(far_id),
                 },
                 desc,
                 nulls_first,
             });
         }
-        let Some((far_index, far)) = schema.model(target).field_by_name(inner_key) else {
-            return Err(invalid(format!("unknown field `{inner_key}` in `orderBy`")));
-        };
-        if far.is_relation() || !readable_column(far) {
-            return Err(Error::not_supported(
-                Some(name),
-                "ordering by nested relations is not supported yet",
-            ));
-        }
-        let (desc, nulls_first) =
-            direction(inner_value).ok_or_else(|| invalid("invalid sort order".into()))?;
-        let far = FieldId {
-            model: target,
-            index: far_index,
-        };
-        // a masked column sorts as `null`, like a missing row
-        let readable = Pred::And(vec![readable, filters.visible(&[far], scope)?]);
-        Ok(OrderTerm {
-            expr: OrderExpr::Related {
-                relation: id,
-                field: far,
-                scope,
-                readable,
-            },
-            desc,
-            nulls_first,
-        })
     }
 
     /// `ORDER BY`; a masked column sorts by the value the reader sees.
     fn write_order(
         &self,
-        w: &mut zgen_policy::sql::PredWriter<'a>,
+        w: &mut PredWriter<'a>,
         order: &[OrderTerm],
         masks: &[(FieldId, Pred)],
         sql: &mut Sql,
@@ -533,36 +545,7 @@ impl<'a> Client<'a> {
             if i > 0 {
                 sql.push(", ");
             }
-            match &t.expr {
-                OrderExpr::Column(f) => {
-                    let column = Val::Column {
-                        row: RowRef::this(),
-                        field: *f,
-                        ty: zgen_policy::scalar_of(self.schema(), *f),
-                    };
-                    match masks.iter().find(|(m, _)| m == f) {
-                        Some((_, mask)) => {
-                            sql.push("CASE WHEN ");
-                            w.pred(mask, sql);
-                            sql.push(" THEN ");
-                            w.val(&column, sql);
-                            sql.push(" ELSE NULL END");
-                        }
-                        None => w.val(&column, sql),
-                    }
-                }
-                OrderExpr::Related {
-                    relation,
-                    field,
-                    scope,
-                    readable,
-                } => w.related_column(&RowRef::this(), *relation, *scope, *field, readable, sql),
-                OrderExpr::Count {
-                    relation,
-                    scope,
-                    readable,
-                } => w.count_related(&RowRef::this(), *relation, *scope, readable, sql),
-            }
+            self.write_sort_value(w, &t.expr, masks, sql);
             sql.push(if t.desc { " DESC" } else { " ASC" });
             match t.nulls_first {
                 Some(true) => sql.push(" NULLS FIRST"),
@@ -572,64 +555,117 @@ impl<'a> Client<'a> {
         }
     }
 
-    /// Rows at or after the cursor row in the sort order (Prisma's cursor
-    /// is inclusive). Supported for orderings by the model's own columns.
-    fn cursor_condition(
+    /// The value of one `ORDER BY` term for the row `t0`, as the reader
+    /// sees it (a masked column is NULL); also how columns are selected.
+    fn write_sort_value(
+        &self,
+        w: &mut PredWriter<'a>,
+        expr: &OrderExpr,
+        masks: &[(FieldId, Pred)],
+        sql: &mut Sql,
+    ) {
+        match expr {
+            OrderExpr::Column(f) => {
+                let column = Val::Column {
+                    row: RowRef::this(),
+                    field: *f,
+                    ty: zgen_policy::scalar_of(self.schema(), *f),
+                };
+                match masks.iter().find(|(m, _)| m == f) {
+                    Some((_, mask)) => {
+                        sql.push("CASE WHEN ");
+                        w.pred(mask, sql);
+                        sql.push(" THEN ");
+                        w.val(&column, sql);
+                        sql.push(" ELSE NULL END");
+                    }
+                    None => w.val(&column, sql),
+                }
+            }
+            OrderExpr::Related { path, end } => w.related_value(&RowRef::this(), path, end, sql),
+        }
+    }
+
+    /// The sort values of the cursor row (read under the read rule, as the
+    /// reader sees them), or `None` when the reader sees no such row.
+    fn cursor_values(
         &self,
         filters: &mut Filters<'_, 'a>,
         model: ModelId,
         cursor: &Json,
         order: &[OrderTerm],
-    ) -> Result<Pred> {
-        let name = self.model_name(model);
-        let mut fields = Vec::with_capacity(order.len());
-        for t in order {
-            match t.expr {
-                OrderExpr::Column(f) => fields.push((f, t.desc)),
-                _ => {
-                    return Err(Error::not_supported(
-                        Some(name),
-                        "a cursor with ordering by relations is not supported yet",
-                    ))
-                }
+        masks: &[(FieldId, Pred)],
+    ) -> Result<Option<Vec<Value>>> {
+        let condition = Pred::And(vec![
+            filters.readable(model, 0)?,
+            filters.top_filter(model, Some(cursor))?,
+        ]);
+        let mut w = self.writer("t0");
+        let mut sql = Sql::default();
+        sql.push("SELECT ");
+        for (i, t) in order.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
             }
+            self.write_sort_value(&mut w, &t.expr, masks, &mut sql);
         }
-        // the cursor row's sort values, read under the read rule
-        let args = FindArgs {
-            filter: Some(cursor),
-            ..FindArgs::default()
-        };
-        let row = self.fetch(model, &args, Filters::new(self), Vec::new(), false)?;
-        if row.rows.is_empty() {
-            return Ok(Pred::False);
-        }
-        let column = |f: FieldId| Val::Column {
-            row: RowRef::this(),
-            field: f,
-            ty: zgen_policy::scalar_of(self.schema(), f),
-        };
-        // (a > va) ∨ (a = va ∧ b > vb) ∨ … ∨ (all equal)
-        let mut options = Vec::with_capacity(fields.len() + 1);
-        for i in 0..=fields.len() {
-            let mut parts: Vec<Pred> = fields[..i]
-                .iter()
-                .map(|(f, _)| Pred::Cmp {
-                    op: CmpOp::Eq,
-                    lhs: column(*f),
-                    rhs: Val::Const(row.value(0, *f).clone()),
-                })
-                .collect();
-            if let Some((f, desc)) = fields.get(i) {
-                parts.push(Pred::Cmp {
-                    op: if *desc { CmpOp::Lt } else { CmpOp::Gt },
-                    lhs: column(*f),
-                    rhs: Val::Const(row.value(0, *f).clone()),
+        sql.push(" FROM ");
+        self.source(model, &mut sql);
+        sql.push(" AS \"t0\" WHERE ");
+        w.pred(&condition, &mut sql);
+        sql.push(" LIMIT 1");
+        Ok(self.query(&sql)?.into_iter().next())
+    }
+
+    /// ` AND (…)`: rows at or after the cursor row, whose sort values are
+    /// `at`, in the sort order (Prisma's cursor is inclusive):
+    /// `(a after va) ∨ (a = va ∧ b after vb) ∨ … ∨ (all equal)`, `null`s
+    /// placed where `ORDER BY` places them. Each value is bound whether or
+    /// not it is `null`, so the text depends on the ordering alone.
+    fn write_cursor(
+        &self,
+        w: &mut PredWriter<'a>,
+        order: &[OrderTerm],
+        masks: &[(FieldId, Pred)],
+        at: &[Value],
+        sql: &mut Sql,
+    ) {
+        sql.push(" AND (");
+        for i in 0..=order.len() {
+            if i > 0 {
+                sql.push(" OR ");
+            }
+            sql.push("(1");
+            for (t, v) in order[..i].iter().zip(at) {
+                sql.push(" AND ");
+                self.write_sort_value(w, &t.expr, masks, sql);
+                sql.push(" IS ");
+                sql.param(DIALECT, v.clone());
+            }
+            if let (Some(t), Some(v)) = (order.get(i), at.get(i)) {
+                // SQLite sorts nulls first unless told otherwise
+                let nulls_first = t.nulls_first.unwrap_or(!t.desc);
+                sql.push(" AND (");
+                self.write_sort_value(w, &t.expr, masks, sql);
+                sql.push(if t.desc { " < " } else { " > " });
+                sql.param(DIALECT, v.clone());
+                sql.push(" OR ");
+                self.write_sort_value(w, &t.expr, masks, sql);
+                sql.push(if nulls_first {
+                    " IS NOT NULL AND "
+                } else {
+                    " IS NULL AND "
+                });
+                sql.param(DIALECT, v.clone());
+                sql.push(if nulls_first {
+                    " IS NULL)"
+                } else {
+                    " IS NOT NULL)"
                 });
             }
-            options.push(Pred::And(parts));
+            sql.push(")");
         }
-        let _ = filters;
-        Ok(Pred::Or(options))
+        sql.push(")");
     }
 
     /// Result objects of `fetched` with the selected fields and relations.
@@ -912,6 +948,22 @@ impl<'a> Client<'a> {
             all.counts.extend(part.counts);
         }
         Ok(all)
+    }
+}
+
+/// The one `field: value` entry of the `orderBy` object of relation `key`.
+fn single_entry<'j>(model: &str, key: &str, value: &'j Json) -> Result<(&'j String, &'j Json)> {
+    let invalid = |msg: String| Error::invalid_input(Some(model), msg);
+    let Json::Object(inner) = value else {
+        return Err(invalid(format!(
+            "`orderBy` of relation `{key}` expects an object"
+        )));
+    };
+    match inner.iter().next() {
+        Some(kv) if inner.len() == 1 => Ok(kv),
+        _ => Err(invalid(format!(
+            "`orderBy` of `{key}` takes exactly one field"
+        ))),
     }
 }
 

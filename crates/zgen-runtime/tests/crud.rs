@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
-use common::{reason, Db, NO_ACCESS};
+use common::{ids, reason, Db, NO_ACCESS};
 use serde_json::{json, Value as Json};
 
 const BLOG: &str = r#"
@@ -92,14 +92,6 @@ fn seeded() -> Db {
         ]}),
     );
     db
-}
-
-fn ids(rows: &Json) -> Vec<i64> {
-    rows.as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_i64().unwrap())
-        .collect()
 }
 
 #[test]

@@ -67,5 +67,14 @@ pub fn reason(r: Result<Json, Error>) -> String {
     }
 }
 
+/// The `id`s of a list of rows, in order.
+pub fn ids(rows: &Json) -> Vec<i64> {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect()
+}
+
 pub const NO_ACCESS: &str = "rejected-by-policy/no-access";
 pub const CANNOT_READ_BACK: &str = "rejected-by-policy/cannot-read-back";
