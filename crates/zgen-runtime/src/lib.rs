@@ -24,6 +24,7 @@ mod operations;
 mod password;
 mod plan;
 mod read;
+mod typed_json;
 mod validate;
 mod value;
 mod write;
