@@ -76,17 +76,12 @@ fn seeded() -> Db {
 }
 
 fn ids(db: &Db, filter: Json) -> Vec<i64> {
-    let rows = db.ok(
+    common::ids(&db.ok(
         None,
         "Doc",
         "findMany",
         json!({"where": {"data": filter}, "orderBy": {"id": "asc"}, "select": {"id": true}}),
-    );
-    rows.as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_i64().unwrap())
-        .collect()
+    ))
 }
 
 #[test]

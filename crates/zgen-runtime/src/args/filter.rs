@@ -276,14 +276,7 @@ impl<'c, 'a> Filters<'c, 'a> {
             // other objects on Json fields are values to compare with
             other => return self.compare(field, column, stored, CmpOp::Eq, other),
         };
-        let insensitive = match ops.get("mode") {
-            None => false,
-            Some(Json::String(m)) if m == "insensitive" => true,
-            Some(Json::String(m)) if m == "default" => false,
-            Some(other) => {
-                return Err(self.invalid(field.model, format!("invalid `mode` `{other}`")))
-            }
-        };
+        let insensitive = self.insensitive(field, ops)?;
         let mut parts = Vec::with_capacity(ops.len());
         for (op, operand) in ops {
             parts.push(self.operator(field, column, stored, op, operand, insensitive, ops)?);
@@ -363,6 +356,16 @@ impl<'c, 'a> Filters<'c, 'a> {
                     self.client.schema().field(field).name
                 ),
             )),
+        }
+    }
+
+    /// Whether `ops` ask for case-insensitive matching (`mode`).
+    fn insensitive(&self, field: FieldId, ops: &Map<String, Json>) -> Result<bool> {
+        match ops.get("mode") {
+            None => Ok(false),
+            Some(Json::String(m)) if m == "insensitive" => Ok(true),
+            Some(Json::String(m)) if m == "default" => Ok(false),
+            Some(other) => Err(self.invalid(field.model, format!("invalid `mode` `{other}`"))),
         }
     }
 

@@ -38,14 +38,7 @@ impl Filters<'_, '_> {
         column: &Val,
         ops: &Map<String, Json>,
     ) -> Result<Pred> {
-        let insensitive = match ops.get("mode") {
-            None => false,
-            Some(Json::String(m)) if m == "insensitive" => true,
-            Some(Json::String(m)) if m == "default" => false,
-            Some(other) => {
-                return Err(self.invalid(field.model, format!("invalid `mode` `{other}`")))
-            }
-        };
+        let insensitive = self.insensitive(field, ops)?;
         let member = |unwrap: bool, path: &str| Val::JsonPath {
             json: Box::new(column.clone()),
             path: Box::new(Val::Const(Value::Text(path.to_string()))),
