@@ -66,6 +66,11 @@ impl<'a> Binder<'a> {
                     None => v.clone(),
                 }
             }
+            Val::JsonPath { json, path, unwrap } => Val::JsonPath {
+                json: Box::new(self.val(json)),
+                path: Box::new(self.val(path)),
+                unwrap: *unwrap,
+            },
             other => other.clone(),
         }
     }
@@ -136,6 +141,10 @@ impl<'a> Binder<'a> {
                     },
                 }
             }
+            Pred::JsonContains { array, item } => Pred::JsonContains {
+                array: self.val(array),
+                item: self.val(item),
+            },
             Pred::RelationIsNull { .. } => p.clone(),
             Pred::Collection {
                 quantifier,

@@ -75,6 +75,8 @@ impl Evaluator<'_> {
             Pred::Unknown
             | Pred::Unsupported(_)
             | Pred::InAuth { .. }
+            // only query filters read into JSON; rules never do
+            | Pred::JsonContains { .. }
             | Pred::AuthCollection { .. } => None,
             Pred::And(items) => {
                 let mut result = Some(true);
@@ -185,7 +187,7 @@ impl Evaluator<'_> {
         match v {
             Val::Const(c) => c.clone(),
             Val::Now => self.data.now.clone(),
-            Val::Auth { .. } => Value::Null,
+            Val::Auth { .. } | Val::JsonPath { .. } => Value::Null,
             Val::Before { field, .. } => self
                 .before
                 .and_then(|row| row.get(field.index as usize))

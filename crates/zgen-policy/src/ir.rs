@@ -72,6 +72,14 @@ pub enum Val {
     Const(Value),
     /// The database's current time.
     Now,
+    /// The member of the JSON value `json` at the JSONPath `path` (`$.a[0]`,
+    /// a bound text): as JSON text, or with `unwrap` as an SQL value (a
+    /// string without its quotes). NULL where the member is missing.
+    JsonPath {
+        json: Box<Val>,
+        path: Box<Val>,
+        unwrap: bool,
+    },
 }
 
 impl Val {
@@ -183,6 +191,12 @@ pub enum Pred {
         path: Vec<String>,
         depth: u32,
         condition: Box<Pred>,
+    },
+    /// Whether the JSON array `array` has an element equal to the SQL value
+    /// `item` (Json filters' `array_contains`).
+    JsonContains {
+        array: Val,
+        item: Val,
     },
     /// A construct the dialect cannot express (array functions on SQLite);
     /// using the rule raises `not-supported`.
@@ -297,6 +311,10 @@ impl Pred {
                 search: val(search),
                 insensitive: *insensitive,
             },
+            Pred::JsonContains { array, item } => Pred::JsonContains {
+                array: val(array),
+                item: val(item),
+            },
             Pred::RelationIsNull { row: r, negated } => Pred::RelationIsNull {
                 row: row(r),
                 negated: *negated,
@@ -356,6 +374,7 @@ impl Pred {
             Pred::In { lhs, list } => val(lhs) || list.iter().any(val),
             Pred::InAuth { lhs, .. } => val(lhs),
             Pred::Like { value, search, .. } => val(value) || val(search),
+            Pred::JsonContains { array, item } => val(array) || val(item),
             _ => false,
         }
     }
@@ -381,6 +400,11 @@ impl Val {
                 },
                 field: *field,
                 ty: *ty,
+            },
+            Val::JsonPath { json, path, unwrap } => Val::JsonPath {
+                json: Box::new(json.map_scopes(f)),
+                path: Box::new(path.map_scopes(f)),
+                unwrap: *unwrap,
             },
             other => other.clone(),
         }

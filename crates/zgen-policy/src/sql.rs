@@ -22,6 +22,13 @@ pub trait Dialect: Sync {
     /// The case-insensitive LIKE operator, where the database has one.
     fn ilike(&self) -> Option<&'static str>;
 
+    /// The SQL around a JSON value and a bound JSONPath that reads the
+    /// member there ([`Val::JsonPath`]): `[open, between, close]`.
+    fn json_path(&self, unwrap: bool) -> [&'static str; 3];
+    /// The SQL around a JSON array and a value that tests whether the array
+    /// has an element equal to the value ([`Pred::JsonContains`]).
+    fn json_array_contains(&self) -> [&'static str; 3];
+
     /// Writes `ident` quoted, doubling embedded quotes.
     fn quote(&self, ident: &str, out: &mut String) {
         out.push('"');
@@ -65,6 +72,18 @@ pub struct Sqlite;
 impl Dialect for Sqlite {
     fn name(&self) -> &'static str {
         "sqlite"
+    }
+
+    fn json_path(&self, unwrap: bool) -> [&'static str; 3] {
+        ["(", if unwrap { " ->> " } else { " -> " }, ")"]
+    }
+
+    fn json_array_contains(&self) -> [&'static str; 3] {
+        [
+            "EXISTS (SELECT 1 FROM json_each(",
+            ") WHERE json_each.value = ",
+            ")",
+        ]
     }
 
     fn placeholder(&self, index: usize, out: &mut String) {
@@ -243,6 +262,14 @@ impl<'a> PredWriter<'a> {
             Pred::False => out.push(d.bool_literal(false)),
             Pred::Unknown => out.push("NULL"),
             Pred::Unsupported(_) => out.push("NULL"),
+            Pred::JsonContains { array, item } => {
+                let [open, middle, close] = d.json_array_contains();
+                out.push(open);
+                self.val(array, out);
+                out.push(middle);
+                self.val(item, out);
+                out.push(close);
+            }
             Pred::And(items) => self.join(items, " AND ", d.bool_literal(true), out),
             Pred::Or(items) => self.join(items, " OR ", d.bool_literal(false), out),
             Pred::Not(inner) => {
@@ -409,6 +436,14 @@ impl<'a> PredWriter<'a> {
             }
             Val::Const(c) => out.param(self.dialect, c.clone()),
             Val::Now => out.push(self.dialect.now()),
+            Val::JsonPath { json, path, unwrap } => {
+                let [open, middle, close] = self.dialect.json_path(*unwrap);
+                out.push(open);
+                self.val(json, out);
+                out.push(middle);
+                self.val(path, out);
+                out.push(close);
+            }
             // Binding removes these; an unbound one reads as NULL.
             Val::Auth { .. } => out.push("NULL"),
         }

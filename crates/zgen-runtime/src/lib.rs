@@ -25,6 +25,7 @@ mod password;
 mod plan;
 mod read;
 mod rows;
+mod typed_json;
 mod validate;
 mod value;
 mod write;

@@ -63,6 +63,9 @@ pub(crate) fn validate(
     for field in &m.fields {
         if let Some(v) = data.get(&field.name) {
             check_field(field, v, &mut violations).map_err(unsupported)?;
+            if matches!(field.ty.kind, FieldTypeKind::TypeDef(_)) {
+                crate::typed_json::check(schema, field, v, &mut violations);
+            }
         }
     }
 

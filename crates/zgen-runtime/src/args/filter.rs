@@ -9,6 +9,8 @@ use serde_json::{Map, Value as Json};
 use zgen_policy::ir::{CmpOp, LikeKind, Pred, Quantifier, RowRef, Val, Value};
 use zgen_sema::{FieldId, ModelId, Operation, RelationKind};
 
+mod json_path;
+
 /// Hands out scope numbers for one statement: 0 is the statement's own
 /// row; every relation filter and embedded policy gets fresh ones.
 #[derive(Debug, Default)]
@@ -267,19 +269,14 @@ impl<'c, 'a> Filters<'c, 'a> {
         value: &Json,
     ) -> Result<Pred> {
         let ops = match value {
-            // Json fields compare whole values; an object is a value there.
             Json::Object(ops) if !is_json(stored) => ops,
-            Json::Object(ops) if ops.contains_key("equals") || ops.contains_key("not") => ops,
+            Json::Object(ops) if json_path::is_filter(ops) => {
+                return self.json_filter(field, column, ops)
+            }
+            // other objects on Json fields are values to compare with
             other => return self.compare(field, column, stored, CmpOp::Eq, other),
         };
-        let insensitive = match ops.get("mode") {
-            None => false,
-            Some(Json::String(m)) if m == "insensitive" => true,
-            Some(Json::String(m)) if m == "default" => false,
-            Some(other) => {
-                return Err(self.invalid(field.model, format!("invalid `mode` `{other}`")))
-            }
-        };
+        let insensitive = self.insensitive(field, ops)?;
         let mut parts = Vec::with_capacity(ops.len());
         for (op, operand) in ops {
             parts.push(self.operator(field, column, stored, op, operand, insensitive, ops)?);
@@ -359,6 +356,16 @@ impl<'c, 'a> Filters<'c, 'a> {
                     self.client.schema().field(field).name
                 ),
             )),
+        }
+    }
+
+    /// Whether `ops` ask for case-insensitive matching (`mode`).
+    fn insensitive(&self, field: FieldId, ops: &Map<String, Json>) -> Result<bool> {
+        match ops.get("mode") {
+            None => Ok(false),
+            Some(Json::String(m)) if m == "insensitive" => Ok(true),
+            Some(Json::String(m)) if m == "default" => Ok(false),
+            Some(other) => Err(self.invalid(field.model, format!("invalid `mode` `{other}`"))),
         }
     }
 

@@ -1,0 +1,110 @@
+//! Typed JSON (`type` + `@json`) values checked against their type on
+//! write, the way ZenStack's Zod schema for a type does: every required
+//! member present and not null, every member of its declared type (lists
+//! element by element, nested types recursively). Members not in the type
+//! are kept unless the type is `@@strict`. Validation attributes on a
+//! type's members are not applied: ZenStack builds member schemas without
+//! them.
+
+use serde_json::Value;
+use zgen_sema::{Field, FieldTypeKind, ModelId, Scalar, Schema};
+
+/// Pushes "`path`: problem" for each way `v`, written to the typed-JSON
+/// field `field`, does not fit the field's type. Null is the caller's
+/// business (the field's own optionality).
+pub(crate) fn check(schema: &Schema, field: &Field, v: &Value, out: &mut Vec<String>) {
+    if !v.is_null() {
+        member(schema, &field.name, field, v, out);
+    }
+}
+
+/// Checks one present, non-null value of `field` at `path`.
+fn member(schema: &Schema, path: &str, field: &Field, v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Array(items) if field.ty.list => {
+            for (i, item) in items.iter().enumerate() {
+                let at = format!("{path}[{i}]");
+                if item.is_null() {
+                    out.push(format!(
+                        "`{at}`: expected {}, got null",
+                        expected(schema, field)
+                    ));
+                } else {
+                    element(schema, &at, field, item, out);
+                }
+            }
+        }
+        _ if field.ty.list => out.push(format!("`{path}`: expected a list, got `{v}`")),
+        _ => element(schema, path, field, v, out),
+    }
+}
+
+/// Checks one non-null, non-list value of `field`'s type.
+fn element(schema: &Schema, path: &str, field: &Field, v: &Value, out: &mut Vec<String>) {
+    let fits = match (&field.ty.kind, v) {
+        (FieldTypeKind::TypeDef(ty), Value::Object(_)) => {
+            return object(schema, path, *ty, v, out);
+        }
+        (FieldTypeKind::Enum(e), Value::String(s)) => {
+            schema.enum_(*e).values.iter().any(|x| x.name == *s)
+        }
+        (FieldTypeKind::Scalar(s), _) => scalar_fits(*s, v),
+        _ => false,
+    };
+    if !fits {
+        out.push(format!(
+            "`{path}`: expected {}, got `{v}`",
+            expected(schema, field)
+        ));
+    }
+}
+
+/// Checks an object against the type `ty`'s members.
+fn object(schema: &Schema, path: &str, ty: ModelId, v: &Value, out: &mut Vec<String>) {
+    let Value::Object(members) = v else { return };
+    let t = schema.model(ty);
+    for f in &t.fields {
+        let at = format!("{path}.{}", f.name);
+        match members.get(&f.name) {
+            None | Some(Value::Null) if f.ty.optional => {}
+            None | Some(Value::Null) => out.push(format!("`{at}`: is required")),
+            Some(value) => member(schema, &at, f, value, out),
+        }
+    }
+    if t.attributes_named("@@strict").next().is_some() {
+        for key in members
+            .keys()
+            .filter(|k| t.fields.iter().all(|f| f.name != **k))
+        {
+            out.push(format!("`{path}.{key}`: is not a member of `{}`", t.name));
+        }
+    }
+}
+
+/// Whether a JSON value is one of `scalar`'s values as ZenStack accepts
+/// them in JSON: integers for Int and BigInt, numbers (or decimal strings)
+/// for Decimal, date-time strings for DateTime.
+fn scalar_fits(scalar: Scalar, v: &Value) -> bool {
+    match (scalar, v) {
+        (Scalar::String | Scalar::DateTime, Value::String(_)) => true,
+        (Scalar::Boolean, Value::Bool(_)) => true,
+        (Scalar::Int | Scalar::BigInt, Value::Number(n)) => {
+            n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
+        (Scalar::Float, Value::Number(_)) => true,
+        (Scalar::Decimal, Value::Number(_)) => true,
+        (Scalar::Decimal, Value::String(s)) => s.trim().parse::<f64>().is_ok(),
+        (Scalar::Json, _) => true,
+        _ => false,
+    }
+}
+
+/// The expected type, for messages.
+fn expected(schema: &Schema, field: &Field) -> String {
+    match &field.ty.kind {
+        FieldTypeKind::Scalar(s) => format!("`{s:?}`"),
+        FieldTypeKind::Enum(e) => format!("`{}`", schema.enum_(*e).name),
+        FieldTypeKind::TypeDef(m) => format!("`{}`", schema.model(*m).name),
+        _ => "a value".into(),
+    }
+}
