@@ -78,12 +78,3 @@ pub fn ids(rows: &Json) -> Vec<i64> {
 
 pub const NO_ACCESS: &str = "rejected-by-policy/no-access";
 pub const CANNOT_READ_BACK: &str = "rejected-by-policy/cannot-read-back";
-
-/// The ids of a list of rows.
-pub fn ids(rows: &Json) -> Vec<i64> {
-    rows.as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_i64().unwrap())
-        .collect()
-}
