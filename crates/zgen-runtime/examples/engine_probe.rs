@@ -8,6 +8,12 @@
 //!
 //! Subtract a run with 0 iterations to remove the setup. Operations:
 //! `find-unique`, `find-many`, `create`, `update`; sides: `engine`, `raw`.
+//!
+//! The side `ab` times both sides instead, interleaved: rounds of a batch
+//! of engine operations and a batch of raw ones (in alternating order),
+//! reporting the median time per operation of each side. On a busy
+//! machine a slow moment then hits both sides alike, which a criterion
+//! run (all of one side, then all of the other) cannot promise.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -15,46 +21,92 @@
 mod blog;
 
 use blog::*;
-use serde_json::json;
+use serde_json::{json, Value as Json};
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (op, side) = (args[1].as_str(), args[2].as_str());
     let n: usize = args[3].parse().expect("iterations");
     let f = fixture();
-    let engine = side == "engine";
-    for i in 0..n {
-        let client = f.engine.client(&f.engine_conn, auth());
-        let result = match (op, engine) {
-            ("find-unique", true) => {
-                let id = f.readable[i % f.readable.len()];
-                client.run("Post", "findUnique", &json!({"where": {"id": id}}))
+    match side {
+        "ab" => interleaved(&f, op, n),
+        _ => {
+            let engine = side == "engine";
+            for i in 0..n {
+                black_box(run(&f, op, engine, i));
             }
-            ("find-unique", false) => Ok(raw_find_unique(
-                &f.raw_conn,
-                f.readable[i % f.readable.len()],
-            )),
-            ("find-many", true) => client.run(
-                "Post",
-                "findMany",
-                &json!({"take": 100, "orderBy": {"id": "asc"}}),
-            ),
-            ("find-many", false) => Ok(raw_find_page(&f.raw_conn)),
-            ("create", true) => client.run(
-                "Post",
-                "create",
-                &json!({"data": {"title": format!("New post {i}"), "content": "Hello", "authorId": ME}}),
-            ),
-            ("create", false) => Ok(raw_create(&f.raw_conn, &format!("New post {i}"), ME)),
-            ("update", true) => client.run(
-                "Post",
-                "update",
-                &json!({"where": {"id": f.mine[i % f.mine.len()]}, "data": {"views": {"increment": 1}}}),
-            ),
-            ("update", false) => Ok(raw_update(&f.raw_conn, f.mine[i % f.mine.len()])),
+        }
+    }
+}
+
+/// One operation as the criterion benchmark runs it: the engine side with
+/// a new client, as a request would.
+fn run(f: &Fixture, op: &str, engine: bool, i: usize) -> Json {
+    if !engine {
+        return match op {
+            "find-unique" => raw_find_unique(&f.raw_conn, f.readable[i % f.readable.len()]),
+            "find-many" => raw_find_page(&f.raw_conn),
+            "create" => raw_create(&f.raw_conn, &format!("New post {i}"), ME),
+            "update" => raw_update(&f.raw_conn, f.mine[i % f.mine.len()]),
             _ => panic!("unknown operation `{op}`"),
         };
-        black_box(result.expect("operation"));
     }
+    let client = f.engine.client(&f.engine_conn, auth());
+    let result = match op {
+        "find-unique" => {
+            let id = f.readable[i % f.readable.len()];
+            client.run("Post", "findUnique", &json!({"where": {"id": id}}))
+        }
+        "find-many" => client.run(
+            "Post",
+            "findMany",
+            &json!({"take": 100, "orderBy": {"id": "asc"}}),
+        ),
+        "create" => client.run(
+            "Post",
+            "create",
+            &json!({"data": {"title": format!("New post {i}"), "content": "Hello", "authorId": ME}}),
+        ),
+        "update" => client.run(
+            "Post",
+            "update",
+            &json!({"where": {"id": f.mine[i % f.mine.len()]}, "data": {"views": {"increment": 1}}}),
+        ),
+        _ => panic!("unknown operation `{op}`"),
+    };
+    result.expect("operation")
+}
+
+fn interleaved(f: &Fixture, op: &str, rounds: usize) {
+    const BATCH: usize = 20;
+    let batch = |engine: bool, round: usize| -> Duration {
+        let start = Instant::now();
+        for i in 0..BATCH {
+            black_box(run(f, op, engine, round * BATCH + i));
+        }
+        start.elapsed() / BATCH as u32
+    };
+    let (mut engine, mut raw) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        if round % 2 == 0 {
+            engine.push(batch(true, round));
+            raw.push(batch(false, round));
+        } else {
+            raw.push(batch(false, round));
+            engine.push(batch(true, round));
+        }
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let (e, r) = (median(&mut engine), median(&mut raw));
+    println!(
+        "{op}: engine {:.2} µs, raw {:.2} µs, engine ÷ raw {:.2} (median of {rounds} interleaved batches of {BATCH})",
+        e.as_secs_f64() * 1e6,
+        r.as_secs_f64() * 1e6,
+        e.as_secs_f64() / r.as_secs_f64()
+    );
 }

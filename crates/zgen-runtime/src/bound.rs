@@ -8,6 +8,7 @@
 use crate::plan::Plans;
 use serde_json::Value as Json;
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::{Arc, PoisonError, RwLock};
 use zgen_policy::ir::Pred;
 use zgen_sema::{FieldId, ModelId, Operation};
@@ -19,11 +20,15 @@ pub(crate) type FieldRules = Vec<(FieldId, Pred)>;
 /// the cache starts over rather than grow without bound.
 const MAX_USERS: usize = 4096;
 
-/// The bound rules of every auth value seen, by its JSON text.
+/// The bound rules of every auth value seen, by a structural hash of the
+/// value (no JSON text is written per request) and then by equality.
 #[derive(Debug, Default)]
 pub(crate) struct BoundCache {
-    users: RwLock<HashMap<String, Arc<BoundRules>, foldhash::fast::RandomState>>,
+    users: RwLock<Users>,
+    hasher: foldhash::fast::RandomState,
 }
+
+type Users = HashMap<u64, Vec<(Option<Json>, Arc<BoundRules>)>, foldhash::fast::RandomState>;
 
 /// The bound rules of one auth value, filled as operations need them.
 #[derive(Debug, Default)]
@@ -66,19 +71,75 @@ impl<T: Clone> Shelf<T> {
 impl BoundCache {
     /// The bound rules of `auth` (`None`: anonymous).
     pub(crate) fn rules(&self, auth: Option<&Json>) -> Arc<BoundRules> {
-        let key = auth.map_or_else(String::new, Json::to_string);
-        if let Some(rules) = self
-            .users
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-        {
-            return Arc::clone(rules);
+        let hash = self.hash(auth);
+        let users = self.users.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(rules) = find(&users, hash, auth) {
+            return rules;
         }
+        drop(users);
         let mut users = self.users.write().unwrap_or_else(PoisonError::into_inner);
+        if let Some(rules) = find(&users, hash, auth) {
+            return rules;
+        }
         if users.len() >= MAX_USERS {
             users.clear();
         }
-        Arc::clone(users.entry(key).or_default())
+        let rules = Arc::new(BoundRules::default());
+        users
+            .entry(hash)
+            .or_default()
+            .push((auth.cloned(), Arc::clone(&rules)));
+        rules
     }
+
+    fn hash(&self, auth: Option<&Json>) -> u64 {
+        let mut h = self.hasher.build_hasher();
+        if let Some(auth) = auth {
+            self.feed(&mut h, auth);
+        }
+        h.finish()
+    }
+
+    /// Hashes `value` consistently with `Json`'s equality, under which an
+    /// object's entries are unordered.
+    fn feed(&self, h: &mut impl Hasher, value: &Json) {
+        match value {
+            Json::Null => h.write_u8(0),
+            Json::Bool(b) => h.write_u8(1 + u8::from(*b)),
+            Json::Number(n) => {
+                h.write_u8(3);
+                n.hash(h);
+            }
+            Json::String(s) => {
+                h.write_u8(4);
+                s.hash(h);
+            }
+            Json::Array(items) => {
+                h.write_u8(5);
+                h.write_usize(items.len());
+                for item in items {
+                    self.feed(h, item);
+                }
+            }
+            Json::Object(map) => {
+                h.write_u8(6);
+                h.write_usize(map.len());
+                let entries = map.iter().fold(0u64, |sum, (k, v)| {
+                    let mut e = self.hasher.build_hasher();
+                    k.hash(&mut e);
+                    self.feed(&mut e, v);
+                    sum.wrapping_add(e.finish())
+                });
+                h.write_u64(entries);
+            }
+        }
+    }
+}
+
+fn find(users: &Users, hash: u64, auth: Option<&Json>) -> Option<Arc<BoundRules>> {
+    users
+        .get(&hash)?
+        .iter()
+        .find(|(a, _)| a.as_ref() == auth)
+        .map(|(_, rules)| Arc::clone(rules))
 }

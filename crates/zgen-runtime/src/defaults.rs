@@ -47,7 +47,7 @@ pub(crate) fn fill_create_defaults(
 ) -> Result<()> {
     let m = schema.model(model);
     for field in &m.fields {
-        if !is_stored_scalar(field) || data.contains_key(&field.name) {
+        if !is_stored_scalar(field) || crate::args::arg(data, &field.name).is_some() {
             continue;
         }
         let value = match field.attribute("@default").and_then(|a| a.arg(0)) {
@@ -73,7 +73,7 @@ pub(crate) fn touch_updated_at(
     schema: &Schema,
     model: ModelId,
     data: &mut Map<String, Value>,
-    now: &str,
+    now: impl Fn() -> String,
 ) {
     touch_updated_at_also(schema, model, data, &[], now);
 }
@@ -85,9 +85,12 @@ pub(crate) fn touch_updated_at_also(
     model: ModelId,
     data: &mut Map<String, Value>,
     also: &[&str],
-    now: &str,
+    now: impl Fn() -> String,
 ) {
     let m = schema.model(model);
+    if !m.fields.iter().any(|f| f.has_attribute("@updatedAt")) {
+        return;
+    }
     // Decided on the keys the caller wrote, before any timestamp is added.
     let written: Vec<String> = data
         .keys()
@@ -96,6 +99,8 @@ pub(crate) fn touch_updated_at_also(
         .filter(|k| m.field_by_name(k).is_some_and(|(_, f)| is_stored_scalar(f)))
         .map(str::to_string)
         .collect();
+    // one timestamp for every `@updatedAt` field of the row
+    let mut stamp = None;
     for field in &m.fields {
         let Some(attr) = field.attribute("@updatedAt") else {
             continue;
@@ -108,7 +113,8 @@ pub(crate) fn touch_updated_at_also(
             .map(|a| field_names(schema, &a.value))
             .unwrap_or_default();
         if written.iter().any(|k| !ignored.contains(&k.as_str())) {
-            data.insert(field.name.clone(), Value::String(now.to_string()));
+            let now = stamp.get_or_insert_with(&now);
+            data.insert(field.name.clone(), Value::String(now.clone()));
         }
     }
 }
@@ -474,7 +480,7 @@ mod tests {
     fn touch(schema: &Schema, data: Value) -> Map<String, Value> {
         let id = schema.model_by_name("Post").unwrap();
         let mut data = data.as_object().unwrap().clone();
-        touch_updated_at(schema, id, &mut data, NOW);
+        touch_updated_at(schema, id, &mut data, || NOW.to_string());
         data
     }
 

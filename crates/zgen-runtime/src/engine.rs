@@ -3,11 +3,12 @@
 
 use crate::bound::{BoundCache, BoundRules, FieldRules};
 use crate::error::{Error, Result};
+use crate::keys::{unique_keys, UniqueKey};
 use serde_json::Value as Json;
 use std::sync::Arc;
 use zgen_policy::ir::Pred;
 use zgen_policy::sql::{Dialect, PredWriter, Sql, Sqlite};
-use zgen_policy::PolicySet;
+use zgen_policy::{id_fields, PolicySet};
 use zgen_sema::{FieldId, ModelId, Operation, Schema};
 
 /// A checked schema and its policies, compiled once and shared by every
@@ -21,6 +22,10 @@ pub struct Engine {
     columns: Vec<Vec<FieldId>>,
     /// The fields a read returns when nothing selects or omits, per model.
     visible: Vec<Vec<FieldId>>,
+    /// The unique criteria of each model (`@id`, `@unique`, `@@id`, `@@unique`).
+    unique: Vec<Vec<UniqueKey>>,
+    /// The fields that identify a row of each model ([`id_fields`]).
+    ids: Vec<Vec<FieldId>>,
 }
 
 impl Engine {
@@ -43,12 +48,20 @@ impl Engine {
                 fields.iter().filter(visible).copied().collect()
             })
             .collect();
+        let unique = (0..schema.models.len())
+            .map(|i| unique_keys(&schema, ModelId(i as u32)))
+            .collect();
+        let ids = (0..schema.models.len())
+            .map(|i| id_fields(&schema, ModelId(i as u32)))
+            .collect();
         Engine {
             schema,
             policies,
             bound: BoundCache::default(),
             columns,
             visible,
+            unique,
+            ids,
         }
     }
 
@@ -119,6 +132,23 @@ impl<'a> Client<'a> {
     pub(crate) fn columns(&self, model: ModelId) -> &'a [FieldId] {
         self.engine
             .columns
+            .get(model.index())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The fields that identify a row of `model`: its id, or else its
+    /// first unique criterion.
+    pub(crate) fn ids(&self, model: ModelId) -> &'a [FieldId] {
+        self.engine
+            .ids
+            .get(model.index())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The unique criteria of `model`.
+    pub(crate) fn unique_keys(&self, model: ModelId) -> &'a [UniqueKey] {
+        self.engine
+            .unique
             .get(model.index())
             .map_or(&[], Vec::as_slice)
     }
@@ -254,8 +284,7 @@ impl<'a> Client<'a> {
         mut f: impl FnMut(&rusqlite::Row<'_>) -> Result<T>,
     ) -> Result<Vec<T>> {
         let mut stmt = self.conn.prepare_cached(text)?;
-        let params: Vec<rusqlite::types::Value> = params.iter().map(crate::value::to_sql).collect();
-        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter().map(Param)))?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
             out.push(f(row)?);
@@ -265,9 +294,34 @@ impl<'a> Client<'a> {
 
     /// Runs a statement that returns no rows; the number of rows changed.
     pub(crate) fn execute(&self, sql: &Sql) -> Result<usize> {
-        let mut stmt = self.conn.prepare_cached(&sql.text)?;
-        let params: Vec<rusqlite::types::Value> =
-            sql.params.iter().map(crate::value::to_sql).collect();
-        Ok(stmt.execute(rusqlite::params_from_iter(params))?)
+        self.execute_text(&sql.text, &sql.params)
+    }
+
+    /// [`Self::execute`] of a statement's text and parameters.
+    pub(crate) fn execute_text(
+        &self,
+        text: &str,
+        params: &[zgen_policy::ir::Value],
+    ) -> Result<usize> {
+        let mut stmt = self.conn.prepare_cached(text)?;
+        Ok(stmt.execute(rusqlite::params_from_iter(params.iter().map(Param)))?)
+    }
+}
+
+/// An IR value bound by reference: text and bytes are not copied per call.
+struct Param<'v>(&'v zgen_policy::ir::Value);
+
+impl rusqlite::ToSql for Param<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::ValueRef;
+        use zgen_policy::ir::Value;
+        Ok(rusqlite::types::ToSqlOutput::Borrowed(match self.0 {
+            Value::Null => ValueRef::Null,
+            Value::Bool(b) => ValueRef::Integer(i64::from(*b)),
+            Value::Int(i) => ValueRef::Integer(*i),
+            Value::Float(f) => ValueRef::Real(*f),
+            Value::Text(t) => ValueRef::Text(t.as_bytes()),
+            Value::Bytes(b) => ValueRef::Blob(b),
+        }))
     }
 }

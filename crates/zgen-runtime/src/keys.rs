@@ -1,6 +1,7 @@
 //! Unique criteria of a model: what `findUnique`, `update`, `delete` and
 //! `connect` may name, including compound keys (`email_orgId: {…}`).
 
+use crate::engine::Client;
 use crate::error::{Error, Result};
 use serde_json::Value as Json;
 use zgen_sema::expr::ExprKind;
@@ -71,32 +72,35 @@ pub(crate) fn compound(schema: &Schema, model: ModelId, name: &str) -> Option<Un
         .find(|k| k.name.as_deref() == Some(name))
 }
 
-/// Checks that a `where` names a unique criterion with plain values, as
-/// `findUnique`, `update`, `delete` and `upsert` require.
-pub(crate) fn require_unique(schema: &Schema, model: ModelId, filter: Option<&Json>) -> Result<()> {
-    let m = schema.model(model);
-    let Some(Json::Object(obj)) = filter else {
-        return Err(Error::invalid_input(
-            Some(&m.name),
-            "a `where` naming a unique field is required",
-        ));
-    };
-    let given = |f: &FieldId| {
-        obj.get(&schema.field(*f).name)
-            .is_some_and(|v| !v.is_object() && !v.is_null() || v.get("equals").is_some())
-    };
-    let ok = unique_keys(schema, model).iter().any(|k| {
-        k.fields.iter().all(given)
-            || k.name
-                .as_ref()
-                .is_some_and(|n| obj.get(n).is_some_and(Json::is_object))
-    });
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::invalid_input(
-            Some(&m.name),
-            "`where` must name a unique field or compound key with a value",
-        ))
+impl Client<'_> {
+    /// Checks that a `where` names a unique criterion with plain values, as
+    /// `findUnique`, `update`, `delete` and `upsert` require.
+    pub(crate) fn require_unique(&self, model: ModelId, filter: Option<&Json>) -> Result<()> {
+        let schema = self.schema();
+        let m = schema.model(model);
+        let Some(Json::Object(obj)) = filter else {
+            return Err(Error::invalid_input(
+                Some(&m.name),
+                "a `where` naming a unique field is required",
+            ));
+        };
+        let given = |f: &FieldId| {
+            obj.get(&schema.field(*f).name)
+                .is_some_and(|v| !v.is_object() && !v.is_null() || v.get("equals").is_some())
+        };
+        let ok = self.unique_keys(model).iter().any(|k| {
+            k.fields.iter().all(given)
+                || k.name
+                    .as_ref()
+                    .is_some_and(|n| obj.get(n).is_some_and(Json::is_object))
+        });
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::invalid_input(
+                Some(&m.name),
+                "`where` must name a unique field or compound key with a value",
+            ))
+        }
     }
 }

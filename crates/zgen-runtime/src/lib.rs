@@ -24,6 +24,7 @@ mod operations;
 mod password;
 mod plan;
 mod read;
+mod row_json;
 mod rows;
 mod typed_json;
 mod validate;

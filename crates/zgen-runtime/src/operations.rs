@@ -5,7 +5,6 @@ use crate::args::select::{find_args, many_keys};
 use crate::args::{object, only_keys};
 use crate::engine::Client;
 use crate::error::{Error, Result};
-use crate::keys::require_unique;
 use crate::plan::find_shape;
 use serde_json::{json, Map, Value as Json};
 use zgen_policy::ir::Pred;
@@ -79,7 +78,7 @@ impl Client<'_> {
         or_throw: bool,
     ) -> Result<Json> {
         let find = find_args(self, model, args, &["where", "select", "include", "omit"])?;
-        require_unique(self.schema(), model, find.filter)?;
+        self.require_unique(model, find.filter)?;
         let first = self
             .find_planned(model, find_shape(self, model, "findUnique", args), &find)?
             .into_iter()

@@ -14,16 +14,16 @@
 //! or a rule can be mistaken for one; a plan in which the sentinels do not
 //! come out exactly once each is not kept.
 
+use crate::args::arg;
 use crate::engine::Client;
 use crate::value::{scalar_to_db, Stored};
 use crate::write::RowId;
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
-use std::fmt::Write;
 use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 use zgen_policy::ir::Value;
 use zgen_policy::sql::Sql;
-use zgen_sema::{FieldId, ModelId, Operation, Scalar};
+use zgen_sema::{FieldId, ModelId, Scalar};
 
 /// Plans kept per auth value; past this many shapes the set starts over.
 const MAX_PLANS: usize = 256;
@@ -78,15 +78,15 @@ impl Plan {
 /// The plans of one auth value, by shape. foldhash (seeded per process)
 /// hashes the shape in a fraction of SipHash's time.
 #[derive(Debug, Default)]
-pub(crate) struct Plans(RwLock<HashMap<String, Arc<Plan>, foldhash::fast::RandomState>>);
+pub(crate) struct Plans(RwLock<HashMap<Vec<u8>, Arc<Plan>, foldhash::fast::RandomState>>);
 
 impl Plans {
-    pub(crate) fn get(&self, shape: &str) -> Option<Arc<Plan>> {
+    pub(crate) fn get(&self, shape: &[u8]) -> Option<Arc<Plan>> {
         let plans = self.0.read().unwrap_or_else(PoisonError::into_inner);
         plans.get(shape).cloned()
     }
 
-    pub(crate) fn put(&self, shape: String, plan: Arc<Plan>) {
+    pub(crate) fn put(&self, shape: Vec<u8>, plan: Arc<Plan>) {
         let mut plans = self.0.write().unwrap_or_else(PoisonError::into_inner);
         if plans.len() >= MAX_PLANS {
             plans.clear();
@@ -118,7 +118,7 @@ fn slot_of(value: &Value) -> Option<usize> {
 /// compares with them (a written row's id, for its read-back).
 #[derive(Debug)]
 pub(crate) struct Shape {
-    pub key: String,
+    pub key: Vec<u8>,
     pub slots: Vec<Value>,
     pub keyed: Vec<FieldId>,
 }
@@ -131,37 +131,20 @@ pub(crate) fn find_shape(
     operation: &str,
     args: &Map<String, Json>,
 ) -> Option<Shape> {
-    let mut key = String::with_capacity(64);
-    let _ = write!(key, "{operation} {}", model.index());
+    let mut key = ShapeKey::new(operation, model);
     let mut slots = Vec::new();
     for (name, value) in args {
         match name.as_str() {
             "cursor" | "skip" | "distinct" => return None,
-            "where" => {
-                let Json::Object(filter) = value else {
-                    return None;
-                };
-                key.push_str(" where");
-                for (field, v) in filter {
-                    let _ = write!(key, " {field:?}:");
-                    match client.slot(model, field, v) {
-                        Some((_, _, slot)) => {
-                            key.push('?');
-                            slots.push(slot);
-                        }
-                        None => {
-                            let _ = write!(key, "{v}");
-                        }
-                    }
-                }
-            }
+            "where" => key.filter(client, model, value, &mut slots)?,
             _ => {
-                let _ = write!(key, " {name:?}:{value}");
+                key.name(name);
+                key.value(value);
             }
         }
     }
     Some(Shape {
-        key,
+        key: key.0,
         slots,
         keyed: Vec::new(),
     })
@@ -170,17 +153,68 @@ pub(crate) fn find_shape(
 /// The shape of the read-back of the row `id` after a write whose
 /// arguments are `args` (only their selection matters).
 pub(crate) fn read_back_shape(model: ModelId, args: &Map<String, Json>, id: &RowId) -> Shape {
-    let mut key = String::with_capacity(64);
-    let _ = write!(key, "readBack {}", model.index());
+    let mut key = ShapeKey::new("readBack", model);
     for name in ["select", "include", "omit"] {
-        if let Some(value) = args.get(name) {
-            let _ = write!(key, " {name:?}:{value}");
+        if let Some(value) = arg(args, name) {
+            key.name(name);
+            key.value(value);
         }
     }
     Shape {
-        key,
+        key: key.0,
         slots: id.iter().map(|(_, v)| v.clone()).collect(),
         keyed: id.iter().map(|(f, _)| *f).collect(),
+    }
+}
+
+/// A shape's key: the operation and model, then argument names (each
+/// length-prefixed, so no name can run into the next) and JSON values.
+pub(crate) struct ShapeKey(pub Vec<u8>);
+
+impl ShapeKey {
+    pub(crate) fn new(operation: &str, model: ModelId) -> ShapeKey {
+        let mut key = ShapeKey(Vec::with_capacity(64));
+        key.name(operation);
+        key.0.extend_from_slice(&model.0.to_le_bytes());
+        key
+    }
+
+    pub(crate) fn name(&mut self, name: &str) {
+        self.0.extend_from_slice(&(name.len() as u64).to_le_bytes());
+        self.0.extend_from_slice(name.as_bytes());
+    }
+
+    pub(crate) fn value(&mut self, value: &Json) {
+        self.0.push(b'=');
+        // Writing JSON into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut self.0, value);
+    }
+
+    /// A top-level `where`: its entries, each a slot (its value pushed to
+    /// `slots`, in the order [`crate::args::filter::Filters::top_filter`]
+    /// numbers them) or part of the shape. `None` unless it is an object.
+    pub(crate) fn filter(
+        &mut self,
+        client: &Client<'_>,
+        model: ModelId,
+        filter: &Json,
+        slots: &mut Vec<Value>,
+    ) -> Option<()> {
+        let Json::Object(filter) = filter else {
+            return None;
+        };
+        self.name("where");
+        for (field, v) in filter {
+            self.name(field);
+            match client.slot(model, field, v) {
+                Some((_, _, slot)) => {
+                    self.0.push(b'?');
+                    slots.push(slot);
+                }
+                None => self.value(v),
+            }
+        }
+        Some(())
     }
 }
 
@@ -207,11 +241,12 @@ impl Client<'_> {
             return None;
         }
         let id = FieldId { model, index };
+        // The compiled list names the same fields as the bound one.
         let masked = self
-            .field_policies(model, Operation::Read)
-            .ok()?
-            .iter()
-            .any(|(f, _)| *f == id);
+            .engine
+            .policies
+            .model(model)
+            .is_some_and(|p| p.field_read.iter().any(|(f, _)| *f == id));
         if masked {
             return None;
         }

@@ -8,7 +8,8 @@ use crate::args::select::{readable_column, FindArgs, Selection};
 use crate::engine::{Client, DIALECT};
 use crate::error::{Error, Result};
 use crate::plan::{self, Plan, Shape};
-use crate::value::{from_sql, into_json, Stored};
+use crate::row_json;
+use crate::value::into_json;
 use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -180,22 +181,9 @@ impl<'a> Client<'a> {
         params: &[Value],
     ) -> Result<Vec<Json>> {
         let schema = self.schema();
-        let columns = self.columns(model);
-        let slots: Vec<(&Field, Option<usize>)> = selection
-            .scalars
-            .iter()
-            .map(|f| (schema.field(*f), columns.iter().position(|c| c == f)))
-            .collect();
+        let columns = row_json::plan(schema, self.columns(model), &selection.scalars);
         self.query_map(text, params, |row| {
-            let mut obj = Map::with_capacity(slots.len());
-            for (field, slot) in &slots {
-                let value = match slot {
-                    Some(k) => from_sql(Stored::of(field), row.get_ref(*k)?),
-                    None => Value::Null,
-                };
-                obj.insert(field.name.clone(), into_json(schema, field, value));
-            }
-            Ok(Json::Object(obj))
+            Ok(row_json::object(schema, &columns, row)?)
         })
     }
 

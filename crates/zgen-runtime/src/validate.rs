@@ -53,19 +53,25 @@ pub(crate) fn validate(
     let m = schema.model(model);
     let unsupported = |msg: String| Error::not_supported(Some(&m.name), msg);
 
-    for field in &m.fields {
-        if let Some(v) = data.get_mut(&field.name) {
+    // Walks the data rather than the fields: a lookup in the data map costs
+    // a SipHash, a field lookup a few comparisons.
+    for (key, v) in data.iter_mut() {
+        if let Some((_, field)) = m.field_by_name(key) {
             transform(field, v);
         }
     }
 
+    // violations are reported in field order
+    let mut written: Vec<(u32, &Field, &Value)> = data
+        .iter()
+        .filter_map(|(key, v)| m.field_by_name(key).map(|(i, f)| (i, f, v)))
+        .collect();
+    written.sort_by_key(|(i, _, _)| *i);
     let mut violations = Vec::new();
-    for field in &m.fields {
-        if let Some(v) = data.get(&field.name) {
-            check_field(field, v, &mut violations).map_err(unsupported)?;
-            if matches!(field.ty.kind, FieldTypeKind::TypeDef(_)) {
-                crate::typed_json::check(schema, field, v, &mut violations);
-            }
+    for (_, field, v) in written {
+        check_field(field, v, &mut violations).map_err(unsupported)?;
+        if matches!(field.ty.kind, FieldTypeKind::TypeDef(_)) {
+            crate::typed_json::check(schema, field, v, &mut violations);
         }
     }
 

@@ -4,7 +4,7 @@
 //! Json and typed JSON as text, Decimal as text, enums by their stored name.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
-use rusqlite::types::{Value as SqlValue, ValueRef};
+use rusqlite::types::ValueRef;
 use serde_json::Value as Json;
 use zgen_policy::ir::Value;
 use zgen_sema::{EnumId, Field, FieldTypeKind, Scalar, Schema};
@@ -95,6 +95,9 @@ pub(crate) fn scalar_to_db(schema: &Schema, stored: Stored, json: &Json) -> Opti
             s.parse::<f64>().ok()?;
             Value::Text(s.clone())
         }
+        (Stored::Scalar(Scalar::DateTime), Json::String(s)) if is_valid_canonical_datetime(s) => {
+            Value::Text(s.clone())
+        }
         (Stored::Scalar(Scalar::DateTime), Json::String(s)) => Value::Text(normalize_datetime(s)?),
         (Stored::Scalar(Scalar::Json) | Stored::TypedJson, j) => Value::Text(j.to_string()),
         (Stored::Scalar(Scalar::Bytes), Json::Array(items)) => Value::Bytes(
@@ -134,26 +137,38 @@ pub(crate) fn normalize_datetime(s: &str) -> Option<String> {
 /// Whether `s` is already `YYYY-MM-DDTHH:MM:SS.sssZ` (digits in place),
 /// as the engine stores every DateTime it writes: such values are returned
 /// without parsing. A shape check only, so it serves output, never input.
-fn is_canonical_datetime(s: &str) -> bool {
-    const SHAPE: &[u8; 24] = b"dddd-dd-ddTdd:dd:dd.dddZ";
+pub(crate) fn is_canonical_datetime(s: &str) -> bool {
+    // Fixed positions rather than a per-byte pattern match: every read of a
+    // DateTime column runs this.
+    const SEPARATORS: [(usize, u8); 7] = [
+        (4, b'-'),
+        (7, b'-'),
+        (10, b'T'),
+        (13, b':'),
+        (16, b':'),
+        (19, b'.'),
+        (23, b'Z'),
+    ];
+    const DIGITS: [usize; 17] = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
     let b = s.as_bytes();
-    b.len() == SHAPE.len()
-        && b.iter().zip(SHAPE).all(|(c, want)| match want {
-            b'd' => c.is_ascii_digit(),
-            _ => c == want,
-        })
+    b.len() == 24
+        && SEPARATORS.iter().all(|&(i, c)| b[i] == c)
+        && DIGITS.iter().all(|&i| b[i].is_ascii_digit())
 }
 
-/// A policy/IR value as a rusqlite parameter (Booleans as 0/1, C-5).
-pub(crate) fn to_sql(v: &Value) -> SqlValue {
-    match v {
-        Value::Null => SqlValue::Null,
-        Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
-        Value::Int(i) => SqlValue::Integer(*i),
-        Value::Float(f) => SqlValue::Real(*f),
-        Value::Text(t) => SqlValue::Text(t.clone()),
-        Value::Bytes(b) => SqlValue::Blob(b.clone()),
-    }
+/// Whether `s` is already the stored form of a real instant, so a write
+/// can keep it as it is instead of parsing and printing it again (what
+/// every `now()` default and every value read back from a row look like).
+fn is_valid_canonical_datetime(s: &str) -> bool {
+    let number =
+        |range: std::ops::Range<usize>| s.get(range).and_then(|digits| digits.parse::<u32>().ok());
+    let valid = || -> Option<bool> {
+        let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+        let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+        let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day);
+        Some(date.is_some() && hour < 24 && minute < 60 && second < 60)
+    };
+    is_canonical_datetime(s) && valid() == Some(true)
 }
 
 /// A stored value back as the IR value it was written as.
@@ -211,5 +226,42 @@ pub(crate) fn into_json(schema: &Schema, field: &Field, v: Value) -> Json {
         (_, Value::Float(f)) => serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number),
         (_, Value::Text(t)) => Json::String(t),
         (_, Value::Bytes(b)) => Json::Array(b.into_iter().map(Json::from).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_real_instants_in_the_stored_form_skip_parsing() {
+        for s in ["2024-02-29T23:59:59.999Z", "1970-01-01T00:00:00.000Z"] {
+            assert!(is_valid_canonical_datetime(s), "{s}");
+        }
+        for s in [
+            "2023-02-29T00:00:00.000Z", // not a leap year
+            "2024-13-01T00:00:00.000Z",
+            "2024-01-01T24:00:00.000Z",
+            "2024-01-01T00:60:00.000Z",
+            "2024-01-01T00:00:60.000Z",
+            "2024-01-01T00:00:00.000+",
+            "2024-01-01 00:00:00.000Z",
+            "2024-01-01T00:00:00Z",
+        ] {
+            assert!(!is_valid_canonical_datetime(s), "{s}");
+        }
+        // what is not in the stored form still goes through the parser
+        let datetime = |s: &str| {
+            scalar_to_db(
+                &Schema::default(),
+                Stored::Scalar(Scalar::DateTime),
+                &Json::from(s),
+            )
+        };
+        assert_eq!(
+            datetime("2024-01-01T01:00:00+01:00"),
+            Some(Value::Text("2024-01-01T00:00:00.000Z".into()))
+        );
+        assert_eq!(datetime("2023-02-29T00:00:00.000Z"), None);
     }
 }

@@ -22,6 +22,18 @@ pub(crate) fn object<'j>(model: &str, args: &'j Json) -> Result<&'j Map<String, 
     }
 }
 
+/// `args[key]` found by comparing keys: an arguments object has a handful
+/// of them, and comparing is cheaper than hashing the key with the SipHash
+/// of serde_json's ordered maps.
+/// (A map of one entry is looked up without hashing already.)
+#[inline]
+pub(crate) fn arg<'j>(args: &'j Map<String, Json>, key: &str) -> Option<&'j Json> {
+    if args.len() < 2 || args.len() > 8 {
+        return args.get(key);
+    }
+    args.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+}
+
 /// Rejects keys an operation does not take, so a typo is an error rather
 /// than a silently ignored filter.
 pub(crate) fn only_keys(model: &str, args: &Map<String, Json>, allowed: &[&str]) -> Result<()> {
@@ -36,7 +48,7 @@ pub(crate) fn only_keys(model: &str, args: &Map<String, Json>, allowed: &[&str])
 
 /// A non-negative integer argument such as `skip`.
 pub(crate) fn count_arg(model: &str, args: &Map<String, Json>, key: &str) -> Result<Option<i64>> {
-    match args.get(key) {
+    match arg(args, key) {
         None | Some(Json::Null) => Ok(None),
         Some(Json::Number(n)) if n.as_i64().is_some() => Ok(n.as_i64()),
         Some(other) => Err(Error::invalid_input(

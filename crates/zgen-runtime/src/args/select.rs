@@ -2,6 +2,7 @@
 //! operations, nested to any depth.
 
 use super::{count_arg, only_keys};
+use crate::args::arg;
 use crate::engine::Client;
 use crate::error::{Error, Result};
 use crate::value::Stored;
@@ -76,7 +77,7 @@ pub(crate) fn read_args<'j>(
     args: &'j Map<String, Json>,
 ) -> Result<FindArgs<'j>> {
     let name = client.model_name(model);
-    let distinct = match args.get("distinct") {
+    let distinct = match arg(args, "distinct") {
         None | Some(Json::Null) => Vec::new(),
         Some(Json::String(s)) => vec![scalar_field(client, model, s)?],
         Some(Json::Array(items)) => items
@@ -97,8 +98,8 @@ pub(crate) fn read_args<'j>(
         }
     };
     Ok(FindArgs {
-        filter: args.get("where"),
-        order_by: args.get("orderBy"),
+        filter: arg(args, "where"),
+        order_by: arg(args, "orderBy"),
         skip: match count_arg(name, args, "skip")? {
             Some(n) if n < 0 => {
                 return Err(Error::invalid_input(
@@ -109,9 +110,9 @@ pub(crate) fn read_args<'j>(
             skip => skip,
         },
         take: count_arg(name, args, "take")?,
-        cursor: match args.get("cursor").filter(|c| !c.is_null()) {
+        cursor: match arg(args, "cursor").filter(|c| !c.is_null()) {
             Some(cursor) => {
-                crate::keys::require_unique(client.schema(), model, Some(cursor))?;
+                client.require_unique(model, Some(cursor))?;
                 Some(cursor)
             }
             None => None,
@@ -238,7 +239,7 @@ fn object_arg<'j>(
     args: &'j Map<String, Json>,
     key: &str,
 ) -> std::result::Result<Option<&'j Map<String, Json>>, String> {
-    match args.get(key) {
+    match arg(args, key) {
         None | Some(Json::Null) => Ok(None),
         Some(Json::Object(o)) => Ok(Some(o)),
         Some(other) => Err(format!("`{key}` must be an object, got `{other}`")),
@@ -306,7 +307,7 @@ fn counts<'j>(
                 match v {
                     Json::Bool(false) | Json::Null => {}
                     Json::Bool(true) => out.push((FieldId { model, index }, None)),
-                    Json::Object(args) => out.push((FieldId { model, index }, args.get("where"))),
+                    Json::Object(args) => out.push((FieldId { model, index }, arg(args, "where"))),
                     other => return Err(invalid(format!("invalid `_count` entry `{other}`"))),
                 }
             }

@@ -10,7 +10,6 @@ use crate::error::{Error, Result};
 use crate::password::hash_passwords;
 use crate::validate::{validate, WriteKind};
 use serde_json::{json, Map, Value as Json};
-use zgen_policy::id_fields;
 use zgen_policy::ir::{Pred, Value};
 use zgen_policy::sql::Sql;
 use zgen_sema::{FieldId, ModelId, Operation};
@@ -301,7 +300,7 @@ impl<'a> Client<'a> {
         skip_duplicates: bool,
     ) -> Result<Option<RowId>> {
         let d = self.dialect();
-        let ids = id_fields(self.schema(), model);
+        let ids = self.ids(model);
         let mut sql = Sql::default();
         sql.push("INSERT INTO ");
         sql.ident(d, self.schema().model(model).db_name());
@@ -341,7 +340,7 @@ impl<'a> Client<'a> {
             .query(&sql)?
             .into_iter()
             .next()
-            .map(|row| ids.into_iter().zip(row).collect()))
+            .map(|row| ids.iter().copied().zip(row).collect()))
     }
 }
 

@@ -3,11 +3,11 @@
 
 use super::relations::write_id;
 use super::RowId;
+use crate::args::arg;
 use crate::args::filter::Filters;
 use crate::args::only_keys;
 use crate::engine::Client;
 use crate::error::{Error, Result};
-use crate::keys::require_unique;
 use serde_json::{json, Map, Value as Json};
 use zgen_policy::sql::Sql;
 use zgen_sema::{ModelId, Operation};
@@ -16,14 +16,14 @@ impl Client<'_> {
     pub(crate) fn delete(&self, model: ModelId, args: &Map<String, Json>) -> Result<Json> {
         let name = self.model_name(model);
         only_keys(name, args, &["where", "select", "include", "omit"])?;
-        require_unique(self.schema(), model, args.get("where"))?;
+        self.require_unique(model, arg(args, "where"))?;
         let mut result = self.result_args(model, args)?;
-        result.filter = args.get("where");
+        result.filter = arg(args, "where");
         let before = self.find(model, &result, Filters::new(self), Vec::new())?;
         self.atomically(|| {
             let policy = self.policy(model, Operation::Delete)?;
             let id = self
-                .target_ids(model, args.get("where"), policy, Some(1))?
+                .target_ids(model, arg(args, "where"), policy, Some(1))?
                 .pop()
                 .ok_or_else(|| Error::not_found(name))?;
             self.delete_by_id(model, &id)
@@ -42,7 +42,7 @@ impl Client<'_> {
         self.reject_sub_model_limit(model, limit, "deleting")?;
         let count = self.atomically(|| {
             let policy = self.policy(model, Operation::Delete)?;
-            let ids = self.target_ids(model, args.get("where"), policy, limit)?;
+            let ids = self.target_ids(model, arg(args, "where"), policy, limit)?;
             for id in &ids {
                 self.delete_by_id(model, id)?;
             }

@@ -8,6 +8,7 @@ mod one_statement;
 mod relations;
 mod update;
 
+use crate::args::arg;
 use crate::args::filter::Filters;
 use crate::args::select::{read_args, FindArgs};
 use crate::engine::Client;
@@ -15,7 +16,6 @@ use crate::error::{Error, Result};
 use crate::plan::read_back_shape;
 use crate::value::to_db;
 use serde_json::{Map, Value as Json};
-use zgen_policy::id_fields;
 use zgen_policy::ir::{CmpOp, Pred, RowRef, Val, Value};
 use zgen_policy::sql::Sql;
 use zgen_sema::{FieldId, ModelId};
@@ -36,9 +36,13 @@ impl<'a> Client<'a> {
         let Json::Object(obj) = data else {
             return Err(Error::invalid_input(Some(name), "`data` must be an object"));
         };
-        let m = self.schema().model(model);
+        let schema = self.schema();
+        let m = schema.model(model);
+        // only a delegate hierarchy has discriminators
+        let hierarchy = zgen_policy::delegate::has_base(schema, model)
+            || zgen_policy::delegate::is_delegate(schema, model);
         let mut split = Split {
-            scalars: Map::new(),
+            scalars: Map::with_capacity(obj.len()),
             relations: Vec::new(),
         };
         for (key, value) in obj {
@@ -48,7 +52,7 @@ impl<'a> Client<'a> {
                     format!("unknown field `{key}` in `data`"),
                 ));
             };
-            if self.is_discriminator(model, key) {
+            if hierarchy && self.is_discriminator(model, key) {
                 return Err(Error::invalid_input(
                     Some(name),
                     format!("discriminator `{key}` is set by the engine and cannot be written"),
@@ -128,7 +132,7 @@ impl<'a> Client<'a> {
         condition: Pred,
         limit: Option<usize>,
     ) -> Result<Vec<RowId>> {
-        let ids = id_fields(self.schema(), model);
+        let ids = self.ids(model);
         if ids.is_empty() {
             return Err(Error::not_supported(
                 Some(self.model_name(model)),
@@ -253,6 +257,5 @@ impl<'a> Client<'a> {
 
 /// The `data` argument of a write.
 pub(crate) fn data_arg<'j>(model: &str, args: &'j Map<String, Json>) -> Result<&'j Json> {
-    args.get("data")
-        .ok_or_else(|| Error::invalid_input(Some(model), "`data` is required"))
+    arg(args, "data").ok_or_else(|| Error::invalid_input(Some(model), "`data` is required"))
 }

@@ -18,14 +18,38 @@ use crate::defaults::{now_iso, touch_updated_at_also};
 use crate::engine::Client;
 use crate::error::{Error, Result};
 use crate::password::hash_passwords;
+use crate::plan::{self, Plan, ShapeKey};
 use crate::validate::{has_number_checks, validate, WriteKind};
 use crate::value::Stored;
 use serde_json::{Map, Value as Json};
+use std::sync::Arc;
 use zgen_policy::delegate::{has_base, is_delegate};
-use zgen_policy::id_fields;
 use zgen_policy::ir::{Pred, Value};
 use zgen_policy::sql::Sql;
 use zgen_sema::{FieldId, ModelId, Operation, Scalar};
+
+/// A statement to run: a plan with this call's parameters, or one written
+/// for this call alone.
+enum Statement {
+    Planned(Arc<Plan>, Vec<Value>),
+    Once(Sql),
+}
+
+impl Statement {
+    fn text(&self) -> &str {
+        match self {
+            Statement::Planned(plan, _) => &plan.text,
+            Statement::Once(sql) => &sql.text,
+        }
+    }
+
+    fn params(&self) -> &[Value] {
+        match self {
+            Statement::Planned(_, params) => params,
+            Statement::Once(sql) => &sql.params,
+        }
+    }
+}
 
 /// `column = column + operand` (or `-`), written in SQL.
 struct Arithmetic {
@@ -44,7 +68,7 @@ impl Client<'_> {
         data: &Json,
     ) -> Result<Option<RowId>> {
         let schema = self.schema();
-        let ids = id_fields(schema, model);
+        let ids = self.ids(model);
         let split = self.split(model, data)?;
         // a delegate hierarchy spreads a row over several tables
         let hierarchy = has_base(schema, model) || is_delegate(schema, model);
@@ -53,7 +77,12 @@ impl Client<'_> {
             || !split.relations.is_empty()
             || split.scalars.is_empty()
             || self.policy(model, Operation::PostUpdate)? != Pred::True
-            || !self.field_policies(model, Operation::Update)?.is_empty()
+            // a field whose update rule is `true` (what a field with only
+            // a read rule gets) constrains nothing
+            || self
+                .field_policies(model, Operation::Update)?
+                .iter()
+                .any(|(_, rule)| *rule != Pred::True)
         {
             return Ok(None);
         }
@@ -66,7 +95,7 @@ impl Client<'_> {
             .iter()
             .map(|a| schema.field(a.field).name.as_str())
             .collect();
-        touch_updated_at_also(schema, model, &mut scalars, &computed, &now_iso());
+        touch_updated_at_also(schema, model, &mut scalars, &computed, now_iso);
         let assignments = self.assignments(model, &scalars)?;
         let known_id = self.id_in_where(model, filter, &ids).and_then(|mut id| {
             for (field, value) in &mut id {
@@ -80,12 +109,115 @@ impl Client<'_> {
             Some(id)
         });
 
+        // Where the `where` is the id itself, the id after the update is
+        // known without `RETURNING` (which costs SQLite a temporary table).
+        let returning = known_id.is_none().then_some(ids);
+        let statement = self.update_statement(model, filter, assignments, arithmetic, returning)?;
+        if let Some(id) = known_id {
+            return match self.execute_text(statement.text(), statement.params())? {
+                0 => Err(Error::not_found(self.model_name(model))),
+                _ => Ok(Some(id)),
+            };
+        }
+        let row = self
+            .query_text(statement.text(), statement.params())?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::not_found(self.model_name(model)))?;
+        Ok(Some(ids.iter().copied().zip(row).collect()))
+    }
+
+    /// The UPDATE's text and parameters, through the plan of its shape (the
+    /// user's rule, the columns it sets and how, the shape of `where`),
+    /// which is written once and then reused with new values.
+    fn update_statement(
+        &self,
+        model: ModelId,
+        filter: Option<&Json>,
+        assignments: Vec<(FieldId, Value)>,
+        arithmetic: Vec<Arithmetic>,
+        returning: Option<&[FieldId]>,
+    ) -> Result<Statement> {
+        let mut key = ShapeKey::new("update", model);
+        let mut slots = Vec::new();
+        if filter
+            .and_then(|f| key.filter(self, model, f, &mut slots))
+            .is_none()
+        {
+            let sql =
+                self.write_update(model, filter, false, assignments, arithmetic, returning)?;
+            return Ok(Statement::Once(sql));
+        }
+        key.0.push(u8::from(returning.is_some()));
+        for (field, _) in &assignments {
+            key.0.extend_from_slice(&field.index.to_le_bytes());
+        }
+        for a in &arithmetic {
+            key.0.extend_from_slice(&a.field.index.to_le_bytes());
+            key.name(a.sign);
+        }
+        let first = slots.len();
+        let (fields, values): (Vec<FieldId>, Vec<Value>) = assignments.into_iter().unzip();
+        slots.extend(values);
+        let operands: Vec<Value> = arithmetic.iter().map(|a| a.operand.clone()).collect();
+        slots.extend(operands);
+        if let Some(plan) = self.bound.plans.get(&key.0) {
+            let params = plan.params(&slots);
+            return Ok(Statement::Planned(plan, params));
+        }
+        let stand_ins = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (*f, plan::sentinel(first + i)))
+            .collect();
+        let arithmetic_stand_ins = arithmetic
+            .iter()
+            .enumerate()
+            .map(|(i, a)| Arithmetic {
+                field: a.field,
+                sign: a.sign,
+                operand: plan::sentinel(first + fields.len() + i),
+            })
+            .collect();
+        let sql = self.write_update(
+            model,
+            filter,
+            true,
+            stand_ins,
+            arithmetic_stand_ins,
+            returning,
+        )?;
+        let Some(plan) = Plan::new(sql, slots.len()) else {
+            let assignments = fields.into_iter().zip(slots.drain(first..)).collect();
+            let sql =
+                self.write_update(model, filter, false, assignments, arithmetic, returning)?;
+            return Ok(Statement::Once(sql));
+        };
+        let plan = Arc::new(plan);
+        self.bound.plans.put(key.0, Arc::clone(&plan));
+        let params = plan.params(&slots);
+        Ok(Statement::Planned(plan, params))
+    }
+
+    /// `UPDATE … SET … WHERE <update rule> AND <where> [RETURNING <id>]`;
+    /// when `planning`, the slots of `where` compare with sentinels.
+    fn write_update(
+        &self,
+        model: ModelId,
+        filter: Option<&Json>,
+        planning: bool,
+        assignments: Vec<(FieldId, Value)>,
+        arithmetic: Vec<Arithmetic>,
+        returning: Option<&[FieldId]>,
+    ) -> Result<Sql> {
+        let schema = self.schema();
         let mut filters = Filters::new(self);
+        filters.planning = planning;
         let condition = Pred::And(vec![
             filters
                 .scopes
                 .embed(&self.policy(model, Operation::Update)?, 0),
-            filters.filter(model, 0, filter)?,
+            filters.top_filter(model, filter)?,
         ]);
         let d = self.dialect();
         let mut sql = Sql::default();
@@ -112,27 +244,16 @@ impl Client<'_> {
         }
         sql.push(" WHERE ");
         self.writer("t0").pred(&condition, &mut sql);
-        // Where the `where` is the id itself, the id after the update is
-        // known without `RETURNING` (which costs SQLite a temporary table).
-        if let Some(id) = known_id {
-            return match self.execute(&sql)? {
-                0 => Err(Error::not_found(self.model_name(model))),
-                _ => Ok(Some(id)),
-            };
-        }
-        sql.push(" RETURNING ");
-        for (i, f) in ids.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
+        if let Some(ids) = returning {
+            sql.push(" RETURNING ");
+            for (i, f) in ids.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.ident(d, schema.field(*f).db_name());
             }
-            sql.ident(d, schema.field(*f).db_name());
         }
-        let row = self
-            .query(&sql)?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::not_found(self.model_name(model)))?;
-        Ok(Some(ids.into_iter().zip(row).collect()))
+        Ok(sql)
     }
 
     /// The id a `where` names when it is exactly the id fields, each with

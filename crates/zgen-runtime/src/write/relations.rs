@@ -54,7 +54,7 @@ impl<'a> Client<'a> {
 
     /// The one row of `model` a unique `where` names, if `op`'s rule allows.
     fn find_one(&self, model: ModelId, filter: &Json, op: Operation) -> Result<Option<RowId>> {
-        crate::keys::require_unique(self.schema(), model, Some(filter))?;
+        self.require_unique(model, Some(filter))?;
         let policy = self.policy(model, op)?;
         Ok(self
             .target_ids(model, Some(filter), policy, Some(1))?

@@ -4,11 +4,11 @@
 //! row with `before()` bound to the old one (P-113, P-114).
 
 use super::{data_arg, RowId};
+use crate::args::arg;
 use crate::args::only_keys;
 use crate::defaults::{now_iso, touch_updated_at};
 use crate::engine::Client;
 use crate::error::{Error, PolicyReason, Result};
-use crate::keys::require_unique;
 use crate::password::hash_passwords;
 use crate::validate::{validate, WriteKind};
 use serde_json::{json, Map, Value as Json};
@@ -22,10 +22,10 @@ impl<'a> Client<'a> {
     pub(crate) fn update(&self, model: ModelId, args: &Map<String, Json>) -> Result<Json> {
         let name = self.model_name(model);
         only_keys(name, args, &["where", "data", "select", "include", "omit"])?;
-        require_unique(self.schema(), model, args.get("where"))?;
+        self.require_unique(model, arg(args, "where"))?;
         let data = data_arg(name, args)?;
         let result = self.result_args(model, args)?;
-        if let Some(id) = self.update_in_one_statement(model, args.get("where"), data)? {
+        if let Some(id) = self.update_in_one_statement(model, arg(args, "where"), data)? {
             return self.read_back(model, &id, args, &result);
         }
         let id = self.atomically(|| {
@@ -39,7 +39,7 @@ impl<'a> Client<'a> {
             };
             let policy = self.target_rule(model, op)?;
             let id = self
-                .target_ids(model, args.get("where"), policy, Some(1))?
+                .target_ids(model, arg(args, "where"), policy, Some(1))?
                 .pop()
                 .ok_or_else(|| Error::not_found(name))?;
             self.update_row(model, &id, data)
@@ -66,7 +66,7 @@ impl<'a> Client<'a> {
         let ids = self.atomically(|| {
             let policy = self.target_rule(model, Operation::Update)?;
             // rows the rule does not allow are skipped silently
-            let ids = self.target_ids(model, args.get("where"), policy, limit)?;
+            let ids = self.target_ids(model, arg(args, "where"), policy, limit)?;
             let mut updated = Vec::with_capacity(ids.len());
             for id in &ids {
                 // a delegate sub-model's row also needs each touched level's rule
@@ -96,8 +96,8 @@ impl<'a> Client<'a> {
             args,
             &["where", "create", "update", "select", "include", "omit"],
         )?;
-        require_unique(self.schema(), model, args.get("where"))?;
-        let (Some(create), Some(update)) = (args.get("create"), args.get("update")) else {
+        self.require_unique(model, arg(args, "where"))?;
+        let (Some(create), Some(update)) = (arg(args, "create"), arg(args, "update")) else {
             return Err(Error::invalid_input(
                 Some(name),
                 "`upsert` needs `create` and `update`",
@@ -107,7 +107,7 @@ impl<'a> Client<'a> {
         let id = self.atomically(|| {
             let policy = self.policy(model, Operation::Update)?;
             match self
-                .target_ids(model, args.get("where"), policy, Some(1))?
+                .target_ids(model, arg(args, "where"), policy, Some(1))?
                 .pop()
             {
                 Some(id) => self.update_row(model, &id, update),
@@ -163,7 +163,7 @@ impl<'a> Client<'a> {
         let new_id = if scalars.is_empty() && keys.is_empty() {
             id.clone()
         } else {
-            touch_updated_at(self.schema(), model, &mut scalars, &now_iso());
+            touch_updated_at(self.schema(), model, &mut scalars, now_iso);
             let mut assignments = self.assignments(model, &scalars)?;
             assignments.extend(keys);
             self.check_field_updates(model, id, &assignments)?;
