@@ -6,14 +6,18 @@
 //! type's members are not applied: ZenStack builds member schemas without
 //! them.
 
+use crate::json_null::JsonNull;
 use serde_json::Value;
 use zgen_sema::{Field, FieldTypeKind, ModelId, Scalar, Schema};
 
 /// Pushes "`path`: problem" for each way `v`, written to the typed-JSON
-/// field `field`, does not fit the field's type. Null is the caller's
-/// business (the field's own optionality).
+/// field `field`, does not fit the field's type. Null, `DbNull` and
+/// `JsonNull` are the caller's business (the field's own optionality);
+/// `AnyNull` is checked as the object it is, as ZenStack does.
 pub(crate) fn check(schema: &Schema, field: &Field, v: &Value, out: &mut Vec<String>) {
-    if !v.is_null() {
+    let written_null = matches!(JsonNull::of(v), Some(JsonNull::Db | JsonNull::Json));
+    let null = v.is_null() || (written_null && field.ty.optional);
+    if !null {
         member(schema, &field.name, field, v, out);
     }
 }

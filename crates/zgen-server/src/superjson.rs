@@ -5,13 +5,15 @@
 //! `values` maps paths (`items.0.createdAt`, dots in keys escaped as `\.`)
 //! to a leaf `[type]`: `["Date"]` (ISO string), `["bigint"]` (decimal
 //! string), `[["custom", "Decimal"]]` (string) and `[["custom", "Bytes"]]`
-//! (base64), the last two registered by `@zenstackhq/server`. A node can
+//! (base64), the last two registered by `@zenstackhq/server`, as are
+//! `[["custom", "DbNull"]]` (and `JsonNull`, `AnyNull`: any value). A node can
 //! also be `[type, {child paths}]` (a transformed container) or an object
 //! of child paths; `v: 1` marks escaped paths.
 //!
 //! Requests: the annotated values are turned into the JSON the engine
 //! takes (dates and decimals stay strings, bigints become strings the engine
-//! parses, bytes become byte arrays, `undefined` removes the key). Types the
+//! parses, bytes become byte arrays, the Json nulls `{"__brand": "DbNull"}`
+//! and so on, `undefined` removes the key). Types the
 //! engine has no use for (`Map`, `Set`, `RegExp`, `NaN`, …) are refused.
 //!
 //! Responses: the engine's JSON is walked along the schema (the model of
@@ -144,6 +146,10 @@ fn untransform(value: Json, ty: &Json) -> Result<Option<Json>, String> {
         (Some("undefined"), _, _, _) => Ok(None),
         (Some("Date" | "bigint"), _, _, Json::String(_)) => Ok(Some(value)),
         (_, Some("Decimal"), _, Json::String(_)) => Ok(Some(value)),
+        // Json fields' null sentinels, as the engine takes them
+        (_, Some(name @ ("DbNull" | "JsonNull" | "AnyNull")), _, _) => {
+            Ok(Some(json!({ "__brand": name })))
+        }
         (_, Some("Bytes"), _, Json::String(b64)) => base64::engine::general_purpose::STANDARD
             .decode(b64)
             .map(|bytes| Some(bytes.into_iter().map(Json::from).collect()))
@@ -319,16 +325,16 @@ mod tests {
     #[test]
     fn request_values_become_engine_json() {
         let json = json!({"data": {"at": "2024-01-02T03:04:05.000Z", "big": "9007199254740993",
-            "dec": "1.50", "raw": "AAEC", "gone": null, "list": [1, "Infinity"]}});
+            "dec": "1.50", "raw": "AAEC", "gone": null, "list": [1, "Infinity", "JsonNull"]}});
         let meta = json!({"values": {"data.at": ["Date"], "data.big": ["bigint"],
             "data.dec": [["custom", "Decimal"]], "data.raw": [["custom", "Bytes"]],
-            "data.gone": ["undefined"]}, "v": 1});
+            "data.gone": ["undefined"], "data.list.2": [["custom", "JsonNull"]]}, "v": 1});
         let out = deserialize(json, &meta);
         assert_eq!(
             out,
             Ok(
                 json!({"data": {"at": "2024-01-02T03:04:05.000Z", "big": "9007199254740993",
-                "dec": "1.50", "raw": [0, 1, 2], "list": [1, "Infinity"]}})
+                "dec": "1.50", "raw": [0, 1, 2], "list": [1, "Infinity", {"__brand": "JsonNull"}]}})
             )
         );
         let bad = deserialize(json!({"x": "NaN"}), &json!({"values": {"x": ["number"]}}));
