@@ -24,6 +24,7 @@
 
 use base64::Engine as _;
 use serde_json::{json, Map, Value as Json};
+use zgen_policy::delegate;
 use zgen_sema::{FieldTypeKind, ModelId, Scalar, Schema};
 
 /// Applies `meta.serialization` (`{values, v}`) to `json`.
@@ -246,7 +247,7 @@ pub fn annotate(
             }
         }
         Json::Object(map) => {
-            let m = schema.model(model);
+            let m = schema.model(concrete_model(schema, model, map));
             for (key, v) in map.iter_mut() {
                 let here = join(path, key);
                 match key.as_str() {
@@ -269,6 +270,25 @@ pub fn annotate(
         }
         _ => {}
     }
+}
+
+/// The model a row of `model` really is: for a delegate base, the
+/// sub-model its discriminator names, level by level, so that the fields
+/// merged in from sub-models are typed like the base's own.
+fn concrete_model(schema: &Schema, model: ModelId, row: &Map<String, Json>) -> ModelId {
+    let mut current = model;
+    while let Some(child) = delegate::discriminator(schema, current)
+        .and_then(|d| row.get(&schema.field(d).name)?.as_str())
+        .and_then(|name| {
+            schema.data_models().map(|(id, _)| id).find(|id| {
+                schema.model(*id).base == Some(current)
+                    && delegate::discriminator_value(schema, *id) == name
+            })
+        })
+    {
+        current = child;
+    }
+    current
 }
 
 /// The values of `_min`, `_max`, `_sum` or `_avg`, keyed by field.
