@@ -25,7 +25,7 @@
 use base64::Engine as _;
 use serde_json::{json, Map, Value as Json};
 use zgen_policy::delegate;
-use zgen_sema::{FieldTypeKind, ModelId, Scalar, Schema};
+use zgen_sema::{FieldId, FieldTypeKind, ModelId, Scalar, Schema};
 
 /// Applies `meta.serialization` (`{values, v}`) to `json`.
 pub fn deserialize(mut json: Json, serialization: &Json) -> Result<Json, String> {
@@ -277,18 +277,31 @@ pub fn annotate(
 /// merged in from sub-models are typed like the base's own.
 fn concrete_model(schema: &Schema, model: ModelId, row: &Map<String, Json>) -> ModelId {
     let mut current = model;
-    while let Some(child) = delegate::discriminator(schema, current)
-        .and_then(|d| row.get(&schema.field(d).name)?.as_str())
-        .and_then(|name| {
-            schema.data_models().map(|(id, _)| id).find(|id| {
-                schema.model(*id).base == Some(current)
-                    && delegate::discriminator_value(schema, *id) == name
-            })
+    while let Some(child) = delegate::discriminator(schema, current).and_then(|d| {
+        let value = row.get(&schema.field(d).name)?.as_str()?;
+        schema.data_models().map(|(id, _)| id).find(|id| {
+            schema.model(*id).base == Some(current)
+                && discriminator_in_results(schema, d, *id) == value
         })
-    {
+    }) {
         current = child;
     }
     current
+}
+
+/// The discriminator value of `model`'s rows as results show it: an enum
+/// value by its name, not its stored (`@map`) name.
+fn discriminator_in_results(schema: &Schema, field: FieldId, model: ModelId) -> String {
+    let stored = delegate::discriminator_value(schema, model);
+    match schema.field(field).ty.kind {
+        FieldTypeKind::Enum(e) => schema
+            .enum_(e)
+            .values
+            .iter()
+            .find(|v| v.db_name() == stored)
+            .map_or(stored, |v| v.name.clone()),
+        _ => stored,
+    }
 }
 
 /// The values of `_min`, `_max`, `_sum` or `_avg`, keyed by field.
@@ -330,6 +343,29 @@ fn join(parent: &str, key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_of_a_base_are_typed_by_the_sub_model_their_discriminator_names() {
+        let source = "datasource db { provider = 'sqlite' }
+            enum Kind { PHOTO @map('photo') CLIP }
+            model Asset { id Int @id  kind Kind  @@delegate(kind) }
+            model Photo extends Asset { taken DateTime  @@delegateMap(PHOTO) }
+            model Clip extends Asset { taken BigInt  @@delegateMap(CLIP) }";
+        let engine = zgen_runtime::Engine::from_source(source);
+        let Ok(engine) = engine else {
+            panic!("schema");
+        };
+        let schema = engine.schema();
+        let Some((asset, _)) = schema.data_models().find(|(_, m)| m.name == "Asset") else {
+            panic!("Asset");
+        };
+        let mut rows = json!([{"id": 1, "kind": "PHOTO", "taken": "2024-01-02T03:04:05.000Z"},
+                              {"id": 2, "kind": "CLIP", "taken": 5}, {"id": 3, "kind": "other", "taken": 5}]);
+        assert_eq!(
+            serialize(schema, asset, &mut rows),
+            Some(json!({"values": {"0.taken": ["Date"], "1.taken": ["bigint"]}, "v": 1}))
+        );
+    }
 
     #[test]
     fn paths_split_on_unescaped_dots() {
