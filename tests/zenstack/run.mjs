@@ -19,12 +19,13 @@ import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import Decimal from 'decimal.js';
 import { createJiti } from 'jiti';
-import { ORMError, ZenStackClient } from '@zenstackhq/orm';
+import { AnyNull, DbNull, JsonNull, ORMError, ZenStackClient } from '@zenstackhq/orm';
 import { SqliteDialect } from '@zenstackhq/orm/dialects/sqlite';
 import { PolicyPlugin } from '@zenstackhq/plugin-policy';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2] ?? '';
+const nulls = { DbNull, JsonNull, AnyNull };
 
 // ---------------------------------------------------------------------------
 // Schemas: `zen generate` once per schema, again when the .zmodel is newer.
@@ -77,13 +78,18 @@ async function loadSchema(name) {
 // ---------------------------------------------------------------------------
 // Values: tagged JSON in, tagged JSON out.
 
-/** Scenario arguments: `{"$bytes": [..]}` and `{"$bigint": "…"}` become JS values. */
+/**
+ * Scenario arguments: `{"$bytes": [..]}` and `{"$bigint": "…"}` become JS values,
+ * `{"__brand": "DbNull"}` (JsonNull, AnyNull) the ORM's sentinel, which it
+ * serializes to.
+ */
 function decodeArgs(value) {
     if (Array.isArray(value)) return value.map(decodeArgs);
     if (value && typeof value === 'object') {
         const keys = Object.keys(value);
         if (keys.length === 1 && keys[0] === '$bytes') return Uint8Array.from(value.$bytes);
         if (keys.length === 1 && keys[0] === '$bigint') return BigInt(value.$bigint);
+        if (keys.length === 1 && keys[0] === '__brand' && value.__brand in nulls) return nulls[value.__brand];
         return Object.fromEntries(keys.map((k) => [k, decodeArgs(value[k])]));
     }
     return value;

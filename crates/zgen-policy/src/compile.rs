@@ -697,7 +697,7 @@ pub fn id_fields(schema: &Schema, model: ModelId) -> Vec<FieldId> {
             _ => None,
         }
     };
-    if let Some(ids) = listed("@@id") {
+    if let Some(ids) = listed("@@id").or_else(|| crate::delegate::base_key(schema, model)) {
         return ids;
     }
     if let Some((i, _)) = m

@@ -149,7 +149,8 @@ fn has_table(schema: &Schema, id: ModelId) -> bool {
     model.kind == ModelKind::Model && model.attribute("@@ignore").is_none()
 }
 
-/// The fields of the model's primary key: `@id` fields, else `@@id`.
+/// The fields of the model's primary key: `@id` fields, else `@@id`, else
+/// (a delegate sub-model) its base's key.
 fn primary_key_fields(schema: &Schema, id: ModelId) -> Vec<u32> {
     let model = schema.model(id);
     let own: Vec<u32> = model
@@ -162,13 +163,17 @@ fn primary_key_fields(schema: &Schema, id: ModelId) -> Vec<u32> {
     if !own.is_empty() {
         return own;
     }
-    model
-        .attribute("@@id")
-        .map(|app| listed_fields(schema, id, app))
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(i, _)| i)
-        .collect()
+    match model.attribute("@@id") {
+        Some(app) => listed_fields(schema, id, app)
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect(),
+        None => delegate::base_key(schema, id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|f| f.index)
+            .collect(),
+    }
 }
 
 /// Whether the field has a column in the model's table. Non-key fields a

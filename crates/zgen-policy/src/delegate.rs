@@ -68,6 +68,22 @@ pub fn storing_level(schema: &Schema, field: FieldId) -> ModelId {
         .unwrap_or(model)
 }
 
+/// A sub-model's key when its delegate base's is an `@@id`, which the
+/// sub-model does not inherit as an attribute (I-2): the base's key fields,
+/// as seen from `model`. ZenStack keys every level's table by them.
+pub fn base_key(schema: &Schema, model: ModelId) -> Option<Vec<FieldId>> {
+    let base = schema.model(model).base?;
+    let m = schema.model(model);
+    id_fields(schema, base)
+        .into_iter()
+        .map(|f| {
+            let (index, _) = m.field_by_name(&schema.field(f).name)?;
+            Some(FieldId { model, index })
+        })
+        .collect::<Option<Vec<_>>>()
+        .filter(|key| !key.is_empty())
+}
+
 /// The same field as seen from `level` (a base of its model), by name.
 pub fn at_level(schema: &Schema, field: FieldId, level: ModelId) -> Option<FieldId> {
     let (index, _) = schema

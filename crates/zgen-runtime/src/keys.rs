@@ -15,7 +15,8 @@ pub(crate) struct UniqueKey {
     pub fields: Vec<FieldId>,
 }
 
-/// Every unique criterion of `model`: `@id`, `@unique`, `@@id`, `@@unique`.
+/// Every unique criterion of `model`: `@id`, `@unique`, `@@id` (its own or
+/// its delegate base's), `@@unique`.
 pub(crate) fn unique_keys(schema: &Schema, model: ModelId) -> Vec<UniqueKey> {
     let m = schema.model(model);
     let mut keys = Vec::new();
@@ -30,10 +31,13 @@ pub(crate) fn unique_keys(schema: &Schema, model: ModelId) -> Vec<UniqueKey> {
             });
         }
     }
-    for attr in m
-        .attributes_named("@@id")
-        .chain(m.attributes_named("@@unique"))
-    {
+    // a delegate base's `@@id` keys its sub-models too, though they do not
+    // inherit the attribute (I-2); its fields are found by name below
+    let ids = zgen_policy::delegate::chain(schema, model)
+        .into_iter()
+        .map(|level| schema.model(level).attributes_named("@@id"))
+        .find_map(|mut ids| ids.next());
+    for attr in ids.into_iter().chain(m.attributes_named("@@unique")) {
         let Some(ExprKind::Array(items)) = attr.arg(0).map(|a| &a.value.kind) else {
             continue;
         };

@@ -19,6 +19,7 @@ mod defaults;
 mod delegate;
 mod engine;
 mod error;
+mod json_null;
 mod keys;
 mod operations;
 mod password;

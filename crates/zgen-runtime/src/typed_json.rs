@@ -6,14 +6,19 @@
 //! type's members are not applied: ZenStack builds member schemas without
 //! them.
 
+use crate::json_null::JsonNull;
+use crate::value::normalize_datetime;
 use serde_json::Value;
 use zgen_sema::{Field, FieldTypeKind, ModelId, Scalar, Schema};
 
 /// Pushes "`path`: problem" for each way `v`, written to the typed-JSON
-/// field `field`, does not fit the field's type. Null is the caller's
-/// business (the field's own optionality).
+/// field `field`, does not fit the field's type. Null, `DbNull` and
+/// `JsonNull` are the caller's business (the field's own optionality);
+/// `AnyNull` is checked as the object it is, as ZenStack does.
 pub(crate) fn check(schema: &Schema, field: &Field, v: &Value, out: &mut Vec<String>) {
-    if !v.is_null() {
+    let written_null = matches!(JsonNull::of(v), Some(JsonNull::Db | JsonNull::Json));
+    let null = v.is_null() || (written_null && field.ty.optional);
+    if !null {
         member(schema, &field.name, field, v, out);
     }
 }
@@ -82,21 +87,52 @@ fn object(schema: &Schema, path: &str, ty: ModelId, v: &Value, out: &mut Vec<Str
 }
 
 /// Whether a JSON value is one of `scalar`'s values as ZenStack accepts
-/// them in JSON: integers for Int and BigInt, numbers (or decimal strings)
-/// for Decimal, date-time strings for DateTime.
+/// them in JSON: integers for Int and BigInt (no strings), numbers or
+/// decimal strings for Decimal, ISO-8601 date-times or dates for DateTime
+/// (what a DateTime field takes; the string is stored as written, as
+/// ZenStack does). Bytes fit nothing JSON can carry.
 fn scalar_fits(scalar: Scalar, v: &Value) -> bool {
     match (scalar, v) {
-        (Scalar::String | Scalar::DateTime, Value::String(_)) => true,
+        (Scalar::String, Value::String(_)) => true,
+        (Scalar::DateTime, Value::String(s)) => normalize_datetime(s).is_some(),
         (Scalar::Boolean, Value::Bool(_)) => true,
         (Scalar::Int | Scalar::BigInt, Value::Number(n)) => {
             n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
         }
         (Scalar::Float, Value::Number(_)) => true,
         (Scalar::Decimal, Value::Number(_)) => true,
-        (Scalar::Decimal, Value::String(s)) => s.trim().parse::<f64>().is_ok(),
+        (Scalar::Decimal, Value::String(s)) => is_decimal(s),
         (Scalar::Json, _) => true,
         _ => false,
     }
+}
+
+/// Whether `s` is a number as decimal.js reads one: a sign, then decimal
+/// digits with an optional fraction and exponent, a `0x`/`0b`/`0o`
+/// integer, `Infinity` or `NaN`; no spaces.
+fn is_decimal(s: &str) -> bool {
+    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if matches!(s, "Infinity" | "NaN") {
+        return true;
+    }
+    let radix = |prefix: [&str; 2], radix: u32| {
+        prefix
+            .iter()
+            .find_map(|p| s.strip_prefix(p))
+            .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_digit(radix)))
+    };
+    if radix(["0x", "0X"], 16) || radix(["0b", "0B"], 2) || radix(["0o", "0O"], 8) {
+        return true;
+    }
+    let (mantissa, exponent) = match s.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['+', '-']).unwrap_or(e))),
+        None => (s, None),
+    };
+    let digits = |t: &str| t.chars().all(|c| c.is_ascii_digit());
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mantissa_ok =
+        (!whole.is_empty() || !fraction.is_empty()) && digits(whole) && digits(fraction);
+    mantissa_ok && exponent.is_none_or(|e| !e.is_empty() && digits(e))
 }
 
 /// The expected type, for messages.

@@ -3,6 +3,7 @@
 //! Boolean as 0/1, DateTime as ISO-8601 text with milliseconds and `Z`,
 //! Json and typed JSON as text, Decimal as text, enums by their stored name.
 
+use crate::json_null::JsonNull;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 use rusqlite::types::ValueRef;
 use serde_json::Value as Json;
@@ -41,6 +42,11 @@ impl Stored {
 /// A client's JSON value for `field`, as the database stores it. The error
 /// is the reason, for an `invalid-input` message.
 pub(crate) fn to_db(schema: &Schema, field: &Field, json: &Json) -> Result<Value, String> {
+    if let Some(stored @ (Stored::Scalar(Scalar::Json) | Stored::TypedJson)) = Stored::of(field) {
+        if let Some(v) = json_null_to_db(field, stored, json)? {
+            return Ok(v);
+        }
+    }
     if json.is_null() {
         return Ok(Value::Null);
     }
@@ -60,6 +66,38 @@ pub(crate) fn to_db(schema: &Schema, field: &Field, json: &Json) -> Result<Value
             expected(schema, stored)
         )
     })
+}
+
+/// A null written to a Json or typed-JSON field, as ZenStack stores it:
+/// `DbNull` as SQL NULL, `JsonNull` as the text `null`, and a plain `null`
+/// as SQL NULL on a Json field (ZenStack refuses it there,
+/// docs/differences.md) but as the text `null` on a typed-JSON field, as
+/// ZenStack does. `None` when `json` is no null at all.
+fn json_null_to_db(field: &Field, stored: Stored, json: &Json) -> Result<Option<Value>, String> {
+    let null = match JsonNull::of(json) {
+        Some(null) => null,
+        None if json.is_null() && stored == Stored::TypedJson => JsonNull::Json,
+        None if json.is_null() => JsonNull::Db,
+        None => return Ok(None),
+    };
+    match null {
+        JsonNull::Any => Err(format!(
+            "`{}`: `AnyNull` is a filter value and cannot be written",
+            field.name
+        )),
+        // a required Json field may hold the JSON `null`; a typed one not
+        JsonNull::Db | JsonNull::Json
+            if !field.ty.optional && (null == JsonNull::Db || stored == Stored::TypedJson) =>
+        {
+            Err(format!(
+                "`{}` is required and cannot be `{}`",
+                field.name,
+                null.name()
+            ))
+        }
+        JsonNull::Db => Ok(Some(Value::Null)),
+        JsonNull::Json => Ok(Some(Value::Text("null".into()))),
+    }
 }
 
 fn expected(schema: &Schema, stored: Stored) -> String {

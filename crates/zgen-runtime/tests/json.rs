@@ -12,8 +12,10 @@ const SCHEMA: &str = r#"
 datasource db { provider = 'sqlite' }
 
 type Point {
-  x Int
-  y Float?
+  x  Int
+  y  Float?
+  at DateTime?
+  n  Decimal?
 }
 
 type Shape {
@@ -174,6 +176,8 @@ fn typed_json_is_checked_against_its_type_before_the_write() {
         json!({"shape": shape}),
         json!({"shape": with("more", json!("kept"))}),
         json!({"shape": with("origin", json!({"x": 2, "y": null}))}),
+        json!({"shape": with("origin", json!({"x": 2, "at": "2024-01-02T03:04:05+02:00", "n": "-1.5e3"}))}),
+        json!({"shape": with("origin", json!({"x": 2, "at": "2024-01-02", "n": "0x1F"}))}),
         json!({"exact": {"a": 1}}),
     ];
     for (i, data) in accepted.iter().enumerate() {
@@ -190,6 +194,13 @@ fn typed_json_is_checked_against_its_type_before_the_write() {
         json!({"shape": with("points", json!([{"x": "1"}]))}),
         json!({"shape": with("points", json!([null]))}),
         json!({"shape": 5}),
+        json!({"shape": with("origin", json!({"x": 1, "at": "not a date"}))}),
+        json!({"shape": with("origin", json!({"x": 1, "at": ""}))}),
+        json!({"shape": with("origin", json!({"x": 1, "at": "2024-13-45T00:00:00Z"}))}),
+        json!({"shape": with("origin", json!({"x": 1, "at": 12345}))}),
+        json!({"shape": with("origin", json!({"x": 1, "n": " 1 "}))}),
+        json!({"shape": with("origin", json!({"x": 1, "n": "1e"}))}),
+        json!({"shape": with("origin", json!({"x": 1, "n": "infinity"}))}),
         json!({"exact": {"a": 1, "b": 2}}),
     ];
     for data in &rejected {
@@ -210,4 +221,100 @@ fn typed_json_is_checked_against_its_type_before_the_write() {
     assert_eq!(db.raw_count("Doc"), accepted.len() as i64);
     let stored = db.ok(None, "Doc", "findUnique", json!({"where": {"id": 0}}));
     assert_eq!(stored["shape"], shape);
+}
+
+/// What each null is stored as (checked against ZenStack in the
+/// conformance suite's `66-json-null.json`).
+#[test]
+fn json_nulls_are_stored_as_zenstack_stores_them() {
+    let db = Db::new(SCHEMA);
+    let shape = json!({"label": "a", "origin": {"x": 1}, "points": []});
+    let writes = [
+        (
+            json!({"shape": null, "data": {"__brand": "JsonNull"}}),
+            "null",
+            "null",
+        ),
+        (
+            json!({"shape": {"__brand": "DbNull"}, "data": {"__brand": "DbNull"}}),
+            "NULL",
+            "NULL",
+        ),
+        (
+            json!({"shape": {"__brand": "JsonNull"}, "data": null}),
+            "null",
+            "NULL",
+        ),
+        (
+            json!({"shape": shape, "data": {"__brand": "x"}}),
+            "object",
+            "object",
+        ),
+    ];
+    for (i, (data, shape_is, data_is)) in writes.iter().enumerate() {
+        let mut create = data.clone();
+        create["id"] = json!(i);
+        db.ok(None, "Doc", "create", json!({"data": create}));
+        let stored: (String, String) = db
+            .conn
+            .query_row(
+                "SELECT coalesce(shape, 'NULL'), coalesce(data, 'NULL') FROM Doc WHERE id = ?",
+                [i as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let kind = |t: &str| {
+            if t.starts_with('{') {
+                "object".to_string()
+            } else {
+                t.to_string()
+            }
+        };
+        assert_eq!(
+            (kind(&stored.0), kind(&stored.1)),
+            (shape_is.to_string(), data_is.to_string()),
+            "{data}"
+        );
+        let read = db.ok(None, "Doc", "findUnique", json!({"where": {"id": i}}));
+        assert_eq!(read["shape"].is_null(), *shape_is != "object");
+    }
+    let count = |filter: Json| {
+        let rows = db.ok(None, "Doc", "findMany", json!({"where": filter}));
+        common::ids(&rows)
+    };
+    assert_eq!(
+        count(json!({"data": {"equals": {"__brand": "DbNull"}}})),
+        vec![1, 2]
+    );
+    assert_eq!(
+        count(json!({"data": {"equals": {"__brand": "JsonNull"}}})),
+        vec![0]
+    );
+    assert_eq!(
+        count(json!({"data": {"equals": {"__brand": "AnyNull"}}})),
+        vec![0, 1, 2]
+    );
+    assert_eq!(
+        count(json!({"data": {"not": {"__brand": "JsonNull"}}})),
+        vec![1, 2, 3]
+    );
+    assert_eq!(count(json!({"shape": null})), vec![1]);
+    assert_eq!(
+        count(json!({"shape": {"__brand": "AnyNull"}})),
+        vec![0, 1, 2]
+    );
+    for bad in [
+        json!({"data": null}),
+        json!({"data": {"__brand": "DbNull"}}),
+    ] {
+        let r = db.run(None, "Doc", "findMany", json!({"where": bad}));
+        assert_eq!(reason(r), "invalid-input", "{bad}");
+    }
+    let r = db.run(
+        None,
+        "Doc",
+        "create",
+        json!({"data": {"id": 9, "data": {"__brand": "AnyNull"}}}),
+    );
+    assert_eq!(reason(r), "invalid-input");
 }

@@ -5,13 +5,15 @@
 //! `values` maps paths (`items.0.createdAt`, dots in keys escaped as `\.`)
 //! to a leaf `[type]`: `["Date"]` (ISO string), `["bigint"]` (decimal
 //! string), `[["custom", "Decimal"]]` (string) and `[["custom", "Bytes"]]`
-//! (base64), the last two registered by `@zenstackhq/server`. A node can
+//! (base64), the last two registered by `@zenstackhq/server`, as are
+//! `[["custom", "DbNull"]]` (and `JsonNull`, `AnyNull`: any value). A node can
 //! also be `[type, {child paths}]` (a transformed container) or an object
 //! of child paths; `v: 1` marks escaped paths.
 //!
 //! Requests: the annotated values are turned into the JSON the engine
 //! takes (dates and decimals stay strings, bigints become strings the engine
-//! parses, bytes become byte arrays, `undefined` removes the key). Types the
+//! parses, bytes become byte arrays, the Json nulls `{"__brand": "DbNull"}`
+//! and so on, `undefined` removes the key). Types the
 //! engine has no use for (`Map`, `Set`, `RegExp`, `NaN`, …) are refused.
 //!
 //! Responses: the engine's JSON is walked along the schema (the model of
@@ -22,7 +24,8 @@
 
 use base64::Engine as _;
 use serde_json::{json, Map, Value as Json};
-use zgen_sema::{FieldTypeKind, ModelId, Scalar, Schema};
+use zgen_policy::delegate;
+use zgen_sema::{FieldId, FieldTypeKind, ModelId, Scalar, Schema};
 
 /// Applies `meta.serialization` (`{values, v}`) to `json`.
 pub fn deserialize(mut json: Json, serialization: &Json) -> Result<Json, String> {
@@ -144,6 +147,10 @@ fn untransform(value: Json, ty: &Json) -> Result<Option<Json>, String> {
         (Some("undefined"), _, _, _) => Ok(None),
         (Some("Date" | "bigint"), _, _, Json::String(_)) => Ok(Some(value)),
         (_, Some("Decimal"), _, Json::String(_)) => Ok(Some(value)),
+        // Json fields' null sentinels, as the engine takes them
+        (_, Some(name @ ("DbNull" | "JsonNull" | "AnyNull")), _, _) => {
+            Ok(Some(json!({ "__brand": name })))
+        }
         (_, Some("Bytes"), _, Json::String(b64)) => base64::engine::general_purpose::STANDARD
             .decode(b64)
             .map(|bytes| Some(bytes.into_iter().map(Json::from).collect()))
@@ -240,7 +247,7 @@ pub fn annotate(
             }
         }
         Json::Object(map) => {
-            let m = schema.model(model);
+            let m = schema.model(concrete_model(schema, model, map));
             for (key, v) in map.iter_mut() {
                 let here = join(path, key);
                 match key.as_str() {
@@ -262,6 +269,38 @@ pub fn annotate(
             }
         }
         _ => {}
+    }
+}
+
+/// The model a row of `model` really is: for a delegate base, the
+/// sub-model its discriminator names, level by level, so that the fields
+/// merged in from sub-models are typed like the base's own.
+fn concrete_model(schema: &Schema, model: ModelId, row: &Map<String, Json>) -> ModelId {
+    let mut current = model;
+    while let Some(child) = delegate::discriminator(schema, current).and_then(|d| {
+        let value = row.get(&schema.field(d).name)?.as_str()?;
+        schema.data_models().map(|(id, _)| id).find(|id| {
+            schema.model(*id).base == Some(current)
+                && discriminator_in_results(schema, d, *id) == value
+        })
+    }) {
+        current = child;
+    }
+    current
+}
+
+/// The discriminator value of `model`'s rows as results show it: an enum
+/// value by its name, not its stored (`@map`) name.
+fn discriminator_in_results(schema: &Schema, field: FieldId, model: ModelId) -> String {
+    let stored = delegate::discriminator_value(schema, model);
+    match schema.field(field).ty.kind {
+        FieldTypeKind::Enum(e) => schema
+            .enum_(e)
+            .values
+            .iter()
+            .find(|v| v.db_name() == stored)
+            .map_or(stored, |v| v.name.clone()),
+        _ => stored,
     }
 }
 
@@ -306,6 +345,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn rows_of_a_base_are_typed_by_the_sub_model_their_discriminator_names() {
+        let source = "datasource db { provider = 'sqlite' }
+            enum Kind { PHOTO @map('photo') CLIP }
+            model Asset { id Int @id  kind Kind  @@delegate(kind) }
+            model Photo extends Asset { taken DateTime  @@delegateMap(PHOTO) }
+            model Clip extends Asset { taken BigInt  @@delegateMap(CLIP) }";
+        let engine = zgen_runtime::Engine::from_source(source);
+        let Ok(engine) = engine else {
+            panic!("schema");
+        };
+        let schema = engine.schema();
+        let Some((asset, _)) = schema.data_models().find(|(_, m)| m.name == "Asset") else {
+            panic!("Asset");
+        };
+        let mut rows = json!([{"id": 1, "kind": "PHOTO", "taken": "2024-01-02T03:04:05.000Z"},
+                              {"id": 2, "kind": "CLIP", "taken": 5}, {"id": 3, "kind": "other", "taken": 5}]);
+        assert_eq!(
+            serialize(schema, asset, &mut rows),
+            Some(json!({"values": {"0.taken": ["Date"], "1.taken": ["bigint"]}, "v": 1}))
+        );
+    }
+
+    #[test]
     fn paths_split_on_unescaped_dots() {
         assert_eq!(
             parse_path(r"a.b\.c.d\\e", false).ok(),
@@ -319,16 +381,16 @@ mod tests {
     #[test]
     fn request_values_become_engine_json() {
         let json = json!({"data": {"at": "2024-01-02T03:04:05.000Z", "big": "9007199254740993",
-            "dec": "1.50", "raw": "AAEC", "gone": null, "list": [1, "Infinity"]}});
+            "dec": "1.50", "raw": "AAEC", "gone": null, "list": [1, "Infinity", "JsonNull"]}});
         let meta = json!({"values": {"data.at": ["Date"], "data.big": ["bigint"],
             "data.dec": [["custom", "Decimal"]], "data.raw": [["custom", "Bytes"]],
-            "data.gone": ["undefined"]}, "v": 1});
+            "data.gone": ["undefined"], "data.list.2": [["custom", "JsonNull"]]}, "v": 1});
         let out = deserialize(json, &meta);
         assert_eq!(
             out,
             Ok(
                 json!({"data": {"at": "2024-01-02T03:04:05.000Z", "big": "9007199254740993",
-                "dec": "1.50", "raw": [0, 1, 2], "list": [1, "Infinity"]}})
+                "dec": "1.50", "raw": [0, 1, 2], "list": [1, "Infinity", {"__brand": "JsonNull"}]}})
             )
         );
         let bad = deserialize(json!({"x": "NaN"}), &json!({"values": {"x": ["number"]}}));

@@ -4,6 +4,7 @@
 
 use crate::engine::Client;
 use crate::error::{Error, Result};
+use crate::json_null::JsonNull;
 use crate::value::{scalar_to_db, Stored};
 use serde_json::{Map, Value as Json};
 use zgen_policy::ir::{CmpOp, LikeKind, Pred, Quantifier, RowRef, Val, Value};
@@ -273,6 +274,19 @@ impl<'c, 'a> Filters<'c, 'a> {
             Json::Object(ops) if json_path::is_filter(ops) => {
                 return self.json_filter(field, column, ops)
             }
+            // ZenStack takes a Json field's nulls only through `equals`/`not`
+            other
+                if stored == Stored::Scalar(zgen_sema::Scalar::Json)
+                    && (other.is_null() || JsonNull::of(other).is_some()) =>
+            {
+                return Err(self.invalid(
+                    field.model,
+                    format!(
+                        "`{}` is compared with a null through `equals`",
+                        self.client.schema().field(field).name
+                    ),
+                ));
+            }
             // other objects on Json fields are values to compare with
             other => return self.compare(field, column, stored, CmpOp::Eq, other),
         };
@@ -389,6 +403,14 @@ impl<'c, 'a> Filters<'c, 'a> {
         op: CmpOp,
         json: &Json,
     ) -> Result<Pred> {
+        if let Some(null) = JsonNull::of(json).filter(|_| is_json(stored)) {
+            let is = null.filter(column);
+            return Ok(if op == CmpOp::Ne {
+                Pred::negate(is)
+            } else {
+                is
+            });
+        }
         let value = self.constant(field, stored, json)?;
         Ok(match (op, &value) {
             (CmpOp::Eq, Value::Null) => Pred::IsNull(column.clone()),

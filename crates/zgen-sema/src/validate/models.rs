@@ -342,8 +342,9 @@ fn check_once_in_model(schema: &Schema, model: &Model, diags: &mut Diagnostics) 
     }
 }
 
-/// V-S5: scalar lists need PostgreSQL. Typed-JSON lists are stored as
-/// JSON and are fine anywhere.
+/// V-S5: lists need PostgreSQL: scalar lists and, as ZenStack 3.9.4 checks
+/// it, typed-JSON lists (`Foo[] @json`) too, though they would be stored as
+/// JSON. Lists inside a `type` are JSON members and fine anywhere.
 fn check_lists(schema: &Schema, provider: Option<Provider>, diags: &mut Diagnostics) {
     let Some(provider) = provider.filter(|p| *p != Provider::Postgresql) else {
         return;
@@ -356,6 +357,7 @@ fn check_lists(schema: &Schema, provider: Option<Provider>, diags: &mut Diagnost
                     field.ty.kind,
                     FieldTypeKind::Scalar(_)
                         | FieldTypeKind::Enum(_)
+                        | FieldTypeKind::TypeDef(_)
                         | FieldTypeKind::Unsupported(_)
                 );
             let origin = field.inherited_from.unwrap_or(id);

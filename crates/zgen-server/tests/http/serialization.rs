@@ -159,3 +159,25 @@ async fn unsupported_or_broken_serialization_is_400() {
         );
     }
 }
+
+/// A row read through a delegate base carries its sub-model's fields,
+/// annotated like the base's own (ZenStack returns them as JS values of
+/// their types, so SuperJSON annotates them alike).
+#[tokio::test]
+async fn sub_model_fields_of_a_base_row_are_annotated() {
+    let s = Server::with(|api| api);
+    let data = json!({"data": {"at": "2024-01-02T03:04:05.000Z", "size": "9007199254740993",
+        "price": "1.50", "raw": [1, 2], "taken": "2023-05-06T07:08:09.000Z"}});
+    let (status, created) = s.write("POST", "photo/create", data, None).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let (status, found) = s.get("asset/findMany", json!({}), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        found,
+        json!({"data": [{"id": 1, "kind": "Photo", "at": "2024-01-02T03:04:05.000Z",
+                "size": "9007199254740993", "price": "1.5", "raw": [1, 2], "taken": "2023-05-06T07:08:09.000Z"}],
+               "meta": {"serialization": {"values": {"0.at": ["Date"], "0.size": ["bigint"],
+                "0.price": [["custom", "Decimal"]], "0.raw": [["typed-array", "Uint8Array"]],
+                "0.taken": ["Date"]}, "v": 1}}})
+    );
+}

@@ -54,6 +54,22 @@ impl Filters<'_, '_> {
                 ))
             }
         };
+        let field_def = self.client.schema().field(field);
+        if !field_def.ty.optional && !ops.contains_key("path") {
+            // ZenStack: a required Json field is never SQL NULL
+            if let Some(op) = ["equals", "not"]
+                .iter()
+                .find(|op| ops.get(**op) == Some(&Json::Null))
+            {
+                return Err(self.invalid(
+                    field.model,
+                    format!(
+                        "`{}` is required and cannot be compared with null in `{op}`",
+                        field_def.name
+                    ),
+                ));
+            }
+        }
         let json = Stored::Scalar(Scalar::Json);
         let mut parts = Vec::with_capacity(ops.len());
         for (op, operand) in ops {

@@ -17,7 +17,8 @@ use zgen_server::{Api, JwtVerifier, Pool};
 
 pub const SECRET: &[u8] = b"test-secret-of-enough-length-0123456789";
 
-/// Users, posts with every SuperJSON-typed column, and rules.
+/// Users, posts with every SuperJSON-typed column, and rules; a delegate
+/// base whose sub-model has typed columns of its own.
 pub const SCHEMA: &str = r#"
 datasource db {
   provider = "sqlite"
@@ -46,6 +47,21 @@ model Post {
   @@allow('read', published || auth().id == authorId)
   @@allow('create', auth() != null && auth().id == authorId)
   @@allow('update,delete', auth().id == authorId)
+}
+
+model Asset {
+  id   Int      @id @default(autoincrement())
+  kind String
+  at   DateTime @default(now())
+  @@delegate(kind)
+  @@allow('all', true)
+}
+
+model Photo extends Asset {
+  size  BigInt
+  price Decimal
+  raw   Bytes?
+  taken DateTime
 }
 "#;
 
