@@ -7,6 +7,7 @@ use crate::model::{
     ParamTypeKind, Schema,
 };
 use crate::resolve::{arg_assignable, field_ty, is_iso_datetime, Resolver, Scope};
+use std::collections::HashMap;
 use zgen_diagnostics::{Code, Diagnostic, Diagnostics, Span};
 use zgen_syntax::ast;
 
@@ -47,21 +48,39 @@ pub(crate) fn context_of(
 }
 
 pub(crate) struct Binder<'s> {
-    pub schema: &'s Schema,
-    pub diags: &'s mut Diagnostics,
+    schema: &'s Schema,
+    diags: &'s mut Diagnostics,
     /// Set when the schema declares a plugin zgen does not know: unknown
     /// attributes may be that plugin's, so they are only a warning.
-    pub unknown_plugin: Option<String>,
+    unknown_plugin: Option<String>,
+    /// Attribute declarations by name (one lookup per application, of which
+    /// a large schema has thousands).
+    by_name: HashMap<&'s str, AttributeId>,
 }
 
-impl Binder<'_> {
-    fn attribute_id(&self, name: &str) -> Option<AttributeId> {
+impl<'s> Binder<'s> {
+    pub fn new(
+        schema: &'s Schema,
+        diags: &'s mut Diagnostics,
+        unknown_plugin: Option<String>,
+    ) -> Self {
         // User declarations come after built-ins and win over them.
-        self.schema
+        let by_name = schema
             .attributes
             .iter()
-            .rposition(|a| a.name == name)
-            .map(|i| AttributeId(i as u32))
+            .enumerate()
+            .map(|(i, a)| (a.name.as_str(), AttributeId(i as u32)))
+            .collect();
+        Binder {
+            schema,
+            diags,
+            unknown_plugin,
+            by_name,
+        }
+    }
+
+    fn attribute_id(&self, name: &str) -> Option<AttributeId> {
+        self.by_name.get(name).copied()
     }
 
     pub fn bind(
@@ -246,18 +265,19 @@ impl Binder<'_> {
         else {
             return;
         };
+        // The target names are the kind followed by `Field` (`StringField`).
         let kind = match &field.ty.kind {
-            FieldTypeKind::Scalar(s) => format!("{}Field", s.name()),
-            FieldTypeKind::Enum(_) => "EnumField".into(),
-            FieldTypeKind::Model(_) => "ModelField".into(),
-            FieldTypeKind::TypeDef(_) => "TypeDefField".into(),
-            FieldTypeKind::Unsupported(_) => "UnsupportedField".into(),
+            FieldTypeKind::Scalar(s) => s.name(),
+            FieldTypeKind::Enum(_) => "Enum",
+            FieldTypeKind::Model(_) => "Model",
+            FieldTypeKind::TypeDef(_) => "TypeDef",
+            FieldTypeKind::Unsupported(_) => "Unsupported",
             FieldTypeKind::Unresolved => return,
         };
         let allowed = decl
             .target_fields
             .iter()
-            .any(|t| *t == kind || (field.ty.list && t == "ListField"));
+            .any(|t| t.strip_suffix("Field") == Some(kind) || (field.ty.list && t == "ListField"));
         if !allowed {
             self.diags.push(
                 Diagnostic::error(

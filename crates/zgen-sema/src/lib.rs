@@ -117,11 +117,7 @@ fn bind_attributes(
     let mut field_apps = Vec::with_capacity(schema.models.len());
     let mut enum_apps = Vec::with_capacity(schema.enums.len());
     {
-        let mut binder = Binder {
-            schema,
-            diags,
-            unknown_plugin,
-        };
+        let mut binder = Binder::new(schema, diags, unknown_plugin);
         for (index, origins) in members.fields.iter().enumerate() {
             let model = ModelId(index as u32);
             let per_field: Vec<Vec<AttributeApp>> = origins

@@ -254,18 +254,21 @@ fn merge<'a>(
         node,
         inherited_from: None,
     }));
-    report_duplicate_fields(&fields, ast_model, diags);
-    dedup_by_name(&mut fields);
+    if report_duplicate_fields(&fields, ast_model, diags) {
+        dedup_by_name(&mut fields);
+    }
     members.fields[id.index()] = fields;
     members.attributes[id.index()] = attributes;
     state[id.index()] = Visit::Done;
 }
 
+/// Whether there was a duplicate.
 fn report_duplicate_fields(
     fields: &[Origin<'_, ast::Field>],
     model: &ast::Model,
     diags: &mut Diagnostics,
-) {
+) -> bool {
+    let mut found = false;
     // first field of each name (a scan per field was quadratic)
     let mut firsts: std::collections::HashMap<&str, &ast::Field> =
         std::collections::HashMap::with_capacity(fields.len());
@@ -277,6 +280,7 @@ fn report_duplicate_fields(
                 continue;
             }
         };
+        found = true;
         // Report at the model's own declaration when the clash is inherited.
         let span = if f.inherited_from.is_none() {
             f.node.name.span
@@ -292,6 +296,7 @@ fn report_duplicate_fields(
             .with_secondary(first.name.span, "also declared here"),
         );
     }
+    found
 }
 
 /// Keeps the first field of each name, so lookups stay unambiguous.
