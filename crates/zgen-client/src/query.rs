@@ -94,7 +94,23 @@ pub mod ops {
 
     op!(FindFirst, "findFirst", Option<M>, decode; Filtered, Paged, Shaped);
     op!(FindFirstOrThrow, "findFirstOrThrow", M, decode; Filtered, Paged, Shaped);
-    op!(FindUnique, "findUnique", Option<M>, decode; Shaped);
+    /// `findUnique`: the row is read into the struct as `findMany`'s are
+    /// (`zgen_runtime::Client::find_unique_as`).
+    pub struct FindUnique;
+    impl<M: Model> Op<M> for FindUnique {
+        const NAME: &'static str = "findUnique";
+        type Output = Option<M>;
+        fn decode(result: Json) -> Result<Option<M>> {
+            decode(result)
+        }
+        fn run(client: &zgen_runtime::Client<'_>, args: &Json) -> Result<Option<M>> {
+            client
+                .find_unique_as(M::NAME, args)?
+                .map_err(|e| Error::Decode(e.to_string()))
+        }
+    }
+    impl Shaped for FindUnique {}
+
     op!(FindUniqueOrThrow, "findUniqueOrThrow", M, decode; Shaped);
     op!(Count, "count", i64, decode; Filtered, Paged);
     op!(Exists, "exists", bool, decode; Filtered);

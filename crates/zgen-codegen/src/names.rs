@@ -3,12 +3,13 @@
 
 /// `createdAt` → `created_at`, `HTTPStatus` → `http_status`.
 pub fn snake(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
+    // No `Vec<char>` and no case tables for ASCII: generation calls this
+    // thousands of times.
     let mut out = String::with_capacity(name.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
+    let mut prev: Option<char> = None;
+    for (i, c) in name.char_indices() {
         if c.is_uppercase() {
-            let prev = i.checked_sub(1).map(|p| chars[p]);
-            let next = chars.get(i + 1).copied();
+            let next = name[i + c.len_utf8()..].chars().next();
             let boundary = match prev {
                 Some(p) if p.is_lowercase() || p.is_ascii_digit() => true,
                 Some(p) if p.is_uppercase() => next.is_some_and(char::is_lowercase),
@@ -17,10 +18,15 @@ pub fn snake(name: &str) -> String {
             if boundary && !out.ends_with('_') {
                 out.push('_');
             }
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else {
             out.push(c);
         }
+        prev = Some(c);
     }
     out
 }

@@ -1,7 +1,7 @@
 //! The operations of ZenStack's ORM API, by name, over JSON arguments.
 
 use crate::args::filter::Filters;
-use crate::args::select::{find_args, many_keys};
+use crate::args::select::{find_args, many_keys, UNIQUE_KEYS};
 use crate::args::{object, only_keys};
 use crate::engine::Client;
 use crate::error::{Error, Result};
@@ -77,7 +77,7 @@ impl Client<'_> {
         args: &Map<String, Json>,
         or_throw: bool,
     ) -> Result<Json> {
-        let find = find_args(self, model, args, &["where", "select", "include", "omit"])?;
+        let find = find_args(self, model, args, UNIQUE_KEYS)?;
         self.require_unique(model, find.filter)?;
         let first = self
             .find_planned(model, find_shape(self, model, "findUnique", args), &find)?

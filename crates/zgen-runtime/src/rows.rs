@@ -1,4 +1,4 @@
-//! `findMany` read into any serde type straight from the fetched rows, for
+//! `findMany` and `findUnique` read into any serde type straight from the fetched rows, for
 //! typed clients: the same arguments, rules and cached read plan
 //! ([`crate::plan`]) as `run("findMany")`, without building a JSON object
 //! per row that the caller would take apart again. Each value is converted
@@ -7,16 +7,16 @@
 //! `_count` are shaped as JSON first (they nest other reads' rows).
 
 use crate::args::object;
-use crate::args::select::{find_args, many_keys};
+use crate::args::select::{find_args, many_keys, FindArgs, UNIQUE_KEYS};
 use crate::engine::Client;
 use crate::error::Result;
-use crate::plan::find_shape;
+use crate::plan::{find_shape, Shape};
 use crate::value::into_json;
 use serde::de::value::StrDeserializer;
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as Json;
 use zgen_policy::ir::Value;
-use zgen_sema::{Field, Schema};
+use zgen_sema::{Field, ModelId, Schema};
 
 /// A result that did not fit the requested type.
 pub type DecodeError = serde_json::Error;
@@ -33,8 +33,32 @@ impl Client<'_> {
         let id = self.model_id(model)?;
         let raw = object(model, args)?;
         let args = find_args(self, id, raw, many_keys())?;
-        let shape = find_shape(self, id, "findMany", raw);
-        let fetched = self.fetch_planned(id, shape, &args)?;
+        self.rows_as(id, &args, find_shape(self, id, "findMany", raw))
+    }
+
+    /// `findUnique` on `model`, its row (if any) read into `T`, as
+    /// [`Self::find_many_as`] reads rows.
+    pub fn find_unique_as<T: DeserializeOwned>(
+        &self,
+        model: &str,
+        args: &Json,
+    ) -> Result<std::result::Result<Option<T>, DecodeError>> {
+        let id = self.model_id(model)?;
+        let raw = object(model, args)?;
+        let args = find_args(self, id, raw, UNIQUE_KEYS)?;
+        self.require_unique(id, args.filter)?;
+        let rows: std::result::Result<Vec<T>, _> =
+            self.rows_as(id, &args, find_shape(self, id, "findUnique", raw))?;
+        Ok(rows.map(|rows| rows.into_iter().next()))
+    }
+
+    fn rows_as<T: DeserializeOwned>(
+        &self,
+        id: ModelId,
+        args: &FindArgs<'_>,
+        shape: Option<Shape>,
+    ) -> Result<std::result::Result<T, DecodeError>> {
+        let fetched = self.fetch_planned(id, shape, args)?;
         let selection = &args.selection;
         if !selection.relations.is_empty() || !selection.counts.is_empty() {
             let rows = self.shape(id, selection, fetched)?;

@@ -1,5 +1,6 @@
-//! `Client::find_many_as`: rows read straight into serde types agree with
-//! `run("findMany")`'s JSON, whatever the arguments, encodings and rules.
+//! `Client::find_many_as` and `find_unique_as`: rows read straight into
+//! serde types agree with `run("findMany")`'s and `run("findUnique")`'s
+//! JSON, whatever the arguments, encodings and rules.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -103,6 +104,32 @@ fn rows_read_as_json_equal_the_json_result() {
             let rows = first.unwrap_or_else(typed);
             assert_eq!(rows, expected, "{args} as {auth:?}");
         }
+    }
+}
+
+#[test]
+fn a_unique_row_read_as_json_equals_the_json_result() {
+    let db = db();
+    for auth in [None, Some(json!({"id": 1})), Some(json!({"id": 2}))] {
+        let client = db.engine.client(&db.conn, auth.clone());
+        for id in 0..=7 {
+            for args in [
+                json!({"where": {"id": id}}),
+                json!({"where": {"id": id}, "select": {"id": true, "secret": true, "at": true}}),
+                json!({"where": {"id": id}, "include": {"owner": true}}),
+                json!({"where": {"id": id}, "omit": {"meta": true}}),
+            ] {
+                let typed: Option<Json> = client.find_unique_as("Item", &args).unwrap().unwrap();
+                let expected = client.run("Item", "findUnique", &args).unwrap();
+                assert_eq!(typed.unwrap_or(Json::Null), expected, "{args} as {auth:?}");
+            }
+        }
+        // the same checks as `findUnique`'s
+        let not_unique = client.find_unique_as::<Json>("Item", &json!({"where": {"title": "x"}}));
+        assert_eq!(
+            common::reason(not_unique.map(|r| r.unwrap_or_default().unwrap_or_default())),
+            "invalid-input"
+        );
     }
 }
 

@@ -122,6 +122,9 @@ pub(crate) fn read_args<'j>(
     })
 }
 
+/// The keys `findUnique` accepts.
+pub(crate) const UNIQUE_KEYS: &[&str] = &["where", "select", "include", "omit"];
+
 /// The find keys that operations reading many rows accept.
 pub(crate) fn many_keys() -> &'static [&'static str] {
     FIND_KEYS
