@@ -38,6 +38,13 @@ pub fn nested<S: Shape>() -> Json {
     Json::Object(map)
 }
 
+/// [`nested`] for a shape named in another shape, which must be one of
+/// `M`, the relation's model.
+#[doc(hidden)]
+pub fn nested_of<S: Shape<Model = M>, M: Model>() -> Json {
+    nested::<S>()
+}
+
 /// Declares a struct with the fields a `select` returns, and the `select`
 /// that returns them:
 ///
@@ -46,6 +53,7 @@ pub fn nested<S: Shape>() -> Json {
 ///     id,
 ///     title,
 ///     author: AuthorName { name },   // a nested shape of the related model
+///     comments: CommentText,         // a shape of `Comment` declared elsewhere
 ///     tags,                          // a relation as the related model struct
 /// });
 /// let cards: Vec<PostCard> = client.post().find_many().shape::<PostCard>().exec()?;
@@ -97,6 +105,11 @@ macro_rules! __shape {
     (@munch $h:tt $acc:tt $items:tt
         $f:ident : $n:ident { $($inner:tt)* } $(, $($rest:tt)*)?) => {
         $crate::__shape!(@ask $h [$h $acc $items [$n { $($inner)* }] ($($($rest)*)?)] $f);
+    };
+    // A relation as a shape declared elsewhere.
+    (@munch $h:tt $acc:tt $items:tt
+        $f:ident : $($n:ident)::+ $(, $($rest:tt)*)?) => {
+        $crate::__shape!(@ask $h [$h $acc $items [shape ($($n)::+)] ($($($rest)*)?)] $f);
     };
     // A field as it is.
     (@munch $h:tt $acc:tt $items:tt $f:ident $(, $($rest:tt)*)?) => {
@@ -184,6 +197,18 @@ macro_rules! __shape {
                 [$crate::shape::nested::<$n>()]]]
             [$($items)* [$($m)::+::__ty::$f [$vis] $n { $($inner)* }]]
             $($rest)*);
+    };
+
+    // A relation as a shape declared elsewhere, of the related model.
+    (@got [$h:tt [$($acc:tt)*] $items:tt [shape ($($n:ident)::+)] ($($rest:tt)*)]
+        [$f:ident $key:tt $many:ident $serde:tt]) => {
+        $crate::__shape!(@munch $h [$($acc)* [$f $key $serde
+                ($crate::__shape!(@wrap $many $($n)::+))
+                [$crate::__shape!(@nested_of $h $f $($n)::+)]]]
+            $items $($rest)*);
+    };
+    (@nested_of [$k:ident $p:ident [$($m:ident)::+] $($h:tt)*] $f:ident $($n:ident)::+) => {
+        $crate::shape::nested_of::<$($n)::+, $($m)::+::__ty::$f::__ty::__Model>()
     };
 
     (@wrap one $t:ty) => { ::core::option::Option<$t> };

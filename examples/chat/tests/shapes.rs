@@ -18,6 +18,11 @@ zgen_client::select!(db::chat => pub struct ChatLine {
 
 zgen_client::include!(db::user => struct UserWithSent { sent });
 
+zgen_client::select!(db::chat => struct Text { message });
+
+// A relation as a shape declared on its own (`Text`), reused.
+zgen_client::select!(db::user => struct Pen { name, sent: Text });
+
 zgen_client::include!(db::user => struct UserWithReceived {
     received: ReceivedText { message, sender_id },
 });
