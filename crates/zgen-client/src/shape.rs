@@ -93,94 +93,81 @@ macro_rules! include {
 /// The state travels as `@munch [header] [fields] [nested items] input`:
 /// the header is `[key phase [module path] [attributes] [visibility] Name]`,
 /// each field `[name "key" [, serde attributes] (type) [argument value]]`.
-/// The phase is `sel` (a select: every field is asked for), `rels` (an
-/// include's list: relations only) or `all` (an include's scalars, which
-/// need no argument). A model's table (`__fields!`) is asked with
-/// `{[state] field}` and answers `got [state] [field "key" kind]`, or
-/// `all [state] [fields]` for `{all [state]}`.
+/// The phase is `sel` (a select: every field is asked for) or `rels` (an
+/// include's list: relations only). A model's table (`__fields!`) is asked
+/// with `{[header fields items nested (rest of the input)] field}` and
+/// answers `got [state] [field "key" class [, serde attributes]]`, the
+/// class `value`, `one` or `many`; asked `{all [state]}`, it answers with
+/// every field a query returns by default, `all [state] [field "key"
+/// [serde]]…`, taken in one step. (Each field costs three nested macro
+/// calls, so a shape stays far below the recursion limit.)
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __shape {
     // A field with a nested shape of the related model.
-    (@munch $h:tt $acc:tt $items:tt
+    (@munch [$k:ident $p:ident [$($m:ident)::+] $($h:tt)*] $acc:tt $items:tt
         $f:ident : $n:ident { $($inner:tt)* } $(, $($rest:tt)*)?) => {
-        $crate::__shape!(@ask $h [$h $acc $items [$n { $($inner)* }] ($($($rest)*)?)] $f);
+        $($m)::+::__fields! {
+            [[$k $p [$($m)::+] $($h)*] $acc $items [$n { $($inner)* }] ($($($rest)*)?)] $f
+        }
     };
     // A relation as a shape declared elsewhere.
-    (@munch $h:tt $acc:tt $items:tt
+    (@munch [$k:ident $p:ident [$($m:ident)::+] $($h:tt)*] $acc:tt $items:tt
         $f:ident : $($n:ident)::+ $(, $($rest:tt)*)?) => {
-        $crate::__shape!(@ask $h [$h $acc $items [shape ($($n)::+)] ($($($rest)*)?)] $f);
+        $($m)::+::__fields! {
+            [[$k $p [$($m)::+] $($h)*] $acc $items [shape ($($n)::+)] ($($($rest)*)?)] $f
+        }
     };
     // A field as it is.
-    (@munch $h:tt $acc:tt $items:tt $f:ident $(, $($rest:tt)*)?) => {
-        $crate::__shape!(@ask $h [$h $acc $items [] ($($($rest)*)?)] $f);
+    (@munch [$k:ident $p:ident [$($m:ident)::+] $($h:tt)*] $acc:tt $items:tt
+        $f:ident $(, $($rest:tt)*)?) => {
+        $($m)::+::__fields! {
+            [[$k $p [$($m)::+] $($h)*] $acc $items [] ($($($rest)*)?)] $f
+        }
     };
-    // An include's list is done: its model's scalars follow.
+    // An include's list is done: its model's own fields follow.
     (@munch [include rels [$($m:ident)::+] $($h:tt)*] $acc:tt $items:tt) => {
-        $($m)::+::__fields! { all [[include all [$($m)::+] $($h)*] $acc $items] }
+        $($m)::+::__fields! { all [[include rels [$($m)::+] $($h)*] $acc $items] }
     };
     (@munch $h:tt $acc:tt $items:tt) => {
         $crate::__shape!(@emit $h $acc $items);
     };
-    (@ask [$k:ident $p:ident [$($m:ident)::+] $($h:tt)*] $state:tt $f:ident) => {
-        $($m)::+::__fields! { $state $f }
-    };
 
     // The table's answers.
-    (all [$h:tt $acc:tt $items:tt] [$($f:ident)*]) => {
-        $crate::__shape!(@munch $h $acc $items $($f),*);
+    (all [[$k:ident $p:ident $m:tt $($h:tt)*] [$($acc:tt)*] $items:tt]
+        $([$f:ident $key:tt $serde:tt])*) => {
+        $crate::__shape!(@emit [$k $p $m $($h)*]
+            [$($acc)* $([$f $key $serde ($crate::__shape!(@ty $m $f)) []])*] $items);
     };
+    (@ty [$($m:ident)::+] $f:ident) => { $($m)::+::__ty::$f };
     (unknown $model:literal $f:ident) => {
         ::core::compile_error!(::core::concat!(
             "model `", $model, "` has no field `", ::core::stringify!($f), "`"
         ));
     };
-    (got $state:tt [$f:ident $key:tt val]) => {
-        $crate::__shape!(@got $state [$f $key value []]);
-    };
-    (got $state:tt [$f:ident $key:tt opt]) => {
-        $crate::__shape!(@got $state [$f $key value [, default]]);
-    };
-    (got $state:tt [$f:ident $key:tt date]) => {
-        $crate::__shape!(@got $state [$f $key value [, with = "::zgen_client::datetime"]]);
-    };
-    (got $state:tt [$f:ident $key:tt opt_date]) => {
-        $crate::__shape!(@got $state
-            [$f $key value [, with = "::zgen_client::datetime", default]]);
-    };
-    (got $state:tt [$f:ident $key:tt $many:ident]) => {
-        $crate::__shape!(@got $state [$f $key $many [, default]]);
-    };
-
     // A stored value.
-    (@got [[$k:ident rels $($h:tt)*] $acc:tt $items:tt $n:tt $rest:tt]
+    (got [[$k:ident rels $($h:tt)*] $acc:tt $items:tt $n:tt $rest:tt]
         [$f:ident $key:tt value $serde:tt]) => {
         ::core::compile_error!(::core::concat!(
             "`", ::core::stringify!($f),
             "` is not a relation: `include!` lists relations (the model's own fields come anyway)"
         ));
     };
-    (@got [$h:tt $acc:tt $items:tt [$n:ident $inner:tt] $rest:tt]
+    (got [$h:tt $acc:tt $items:tt [$n:ident $inner:tt] $rest:tt]
         [$f:ident $key:tt value $serde:tt]) => {
         ::core::compile_error!(::core::concat!(
             "`", ::core::stringify!($f), "` is not a relation: it has no fields to select"
         ));
     };
-    (@got [[$k:ident sel [$($m:ident)::+] $($h:tt)*] [$($acc:tt)*] $items:tt [] ($($rest:tt)*)]
+    (got [[$k:ident $p:ident [$($m:ident)::+] $($h:tt)*] [$($acc:tt)*] $items:tt [] ($($rest:tt)*)]
         [$f:ident $key:tt value $serde:tt]) => {
-        $crate::__shape!(@munch [$k sel [$($m)::+] $($h)*]
+        $crate::__shape!(@munch [$k $p [$($m)::+] $($h)*]
             [$($acc)* [$f $key $serde ($($m)::+::__ty::$f)
                 [$crate::serde_json::Value::Bool(true)]]]
             $items $($rest)*);
     };
-    (@got [[$k:ident all [$($m:ident)::+] $($h:tt)*] [$($acc:tt)*] $items:tt [] ($($rest:tt)*)]
-        [$f:ident $key:tt value $serde:tt]) => {
-        $crate::__shape!(@munch [$k all [$($m)::+] $($h)*]
-            [$($acc)* [$f $key $serde ($($m)::+::__ty::$f) []]]
-            $items $($rest)*);
-    };
     // A relation as the related model's struct.
-    (@got [[$k:ident $p:ident [$($m:ident)::+] $($h:tt)*] [$($acc:tt)*] $items:tt [] ($($rest:tt)*)]
+    (got [[$k:ident $p:ident [$($m:ident)::+] $($h:tt)*] [$($acc:tt)*] $items:tt [] ($($rest:tt)*)]
         [$f:ident $key:tt $many:ident $serde:tt]) => {
         $crate::__shape!(@munch [$k $p [$($m)::+] $($h)*]
             [$($acc)* [$f $key $serde
@@ -189,7 +176,7 @@ macro_rules! __shape {
             $items $($rest)*);
     };
     // A relation as a nested shape, declared next to this one.
-    (@got [[$k:ident $p:ident [$($m:ident)::+] [$($a:tt)*] [$vis:vis] $name:ident]
+    (got [[$k:ident $p:ident [$($m:ident)::+] [$($a:tt)*] [$vis:vis] $name:ident]
             [$($acc:tt)*] [$($items:tt)*] [$n:ident { $($inner:tt)* }] ($($rest:tt)*)]
         [$f:ident $key:tt $many:ident $serde:tt]) => {
         $crate::__shape!(@munch [$k $p [$($m)::+] [$($a)*] [$vis] $name]
@@ -198,9 +185,8 @@ macro_rules! __shape {
             [$($items)* [$($m)::+::__ty::$f [$vis] $n { $($inner)* }]]
             $($rest)*);
     };
-
     // A relation as a shape declared elsewhere, of the related model.
-    (@got [$h:tt [$($acc:tt)*] $items:tt [shape ($($n:ident)::+)] ($($rest:tt)*)]
+    (got [$h:tt [$($acc:tt)*] $items:tt [shape ($($n:ident)::+)] ($($rest:tt)*)]
         [$f:ident $key:tt $many:ident $serde:tt]) => {
         $crate::__shape!(@munch $h [$($acc)* [$f $key $serde
                 ($crate::__shape!(@wrap $many $($n)::+))

@@ -1,7 +1,8 @@
 //! What `zgen_client::select!` and `zgen_client::include!` need to know
 //! about one model, in its module: `__fields!`, a table with one rule per
-//! field (the JSON key and the kind of value, which decides its serde
-//! attributes), and `__ty`, the Rust type of every field by name, a
+//! field (its JSON key, whether it is a value or a to-one or to-many
+//! relation, and its serde attributes) and one for all the fields a query
+//! returns by default; and `__ty`, the Rust type of every field by name, a
 //! relation naming the related model's module. The macros in
 //! `zgen-client` do the rest, so each model adds a few lines per field
 //! and no type until a program declares a shape.
@@ -21,48 +22,27 @@ pub fn shape_table(w: &mut Rust, model: &Model, members: &[Member<'_>], tag: &st
     w.line(&["#[doc(hidden)]"]);
     w.line(&["#[macro_export]"]);
     w.open(&["macro_rules! ", &table]);
-    let mut list: Vec<String> = stored
+    // Every field a query returns by default, at once.
+    let mut all = String::from("::zgen_client::__shape! { all $s");
+    let defaults = stored
         .iter()
-        .filter(|m| matches!(m.role, Role::Value { .. }) && !m.field.has_attribute("@omit"))
-        .map(|m| m.ident.clone())
-        .collect();
-    // The brackets cling to the first and last names, as prettyplease
-    // prints them.
-    match list.as_mut_slice() {
-        [] => list.push("[]".to_string()),
-        [one] => *one = format!("[{one}]"),
-        [first, .., last] => {
-            *first = format!("[{first}");
-            *last = format!("{last}]");
-        }
+        .filter(|m| matches!(m.role, Role::Value { .. }) && !m.field.has_attribute("@omit"));
+    for m in defaults {
+        let (_, serde) = class(m);
+        all.push_str(&format!(" [{} {}{serde}]", m.ident, m.key));
     }
-    let mut all = vec!["::zgen_client::__shape!", "{", "all", "$s"];
-    all.extend(list.iter().map(String::as_str));
-    all.push("}");
+    all.push_str(" }");
     rule(w, "(all $s:tt)", &all);
     for m in &stored {
-        let (name, kind) = (format!("[{}", m.ident), format!("{}]", kind(m)));
-        let words = [
-            "::zgen_client::__shape!",
-            "{",
-            "got",
-            "$s",
-            &name,
-            &m.key,
-            &kind,
-            "}",
-        ];
+        let (class, serde) = class(m);
+        let words = format!(
+            "::zgen_client::__shape! {{ got $s [{} {} {class}{serde}] }}",
+            m.ident, m.key
+        );
         rule(w, &format!("($s:tt {})", m.ident), &words);
     }
     let model_name = string(&model.name);
-    let unknown = [
-        "::zgen_client::__shape!",
-        "{",
-        "unknown",
-        &model_name,
-        "$f",
-        "}",
-    ];
+    let unknown = format!("::zgen_client::__shape! {{ unknown {model_name} $f }}");
     rule(w, "($s:tt $f:ident)", &unknown);
     w.close();
     w.line(&["#[doc(hidden)]"]);
@@ -87,22 +67,26 @@ pub fn shape_table(w: &mut Rust, model: &Model, members: &[Member<'_>], tag: &st
     w.close();
 }
 
-/// `(head) => { words };`, the words filled as prettyplease fills them.
-fn rule(w: &mut Rust, head: &str, words: &[&str]) {
+/// `(head) => { tokens };`, the tokens (spaced as prettyplease spaces
+/// them) filled into lines as prettyplease fills them.
+fn rule(w: &mut Rust, head: &str, tokens: &str) {
     w.open(&[head, " =>"]);
-    w.words(words);
+    w.words(&tokens.split(' ').collect::<Vec<_>>());
     w.close_with("};");
 }
 
-/// The kind the table gives a field: how `__shape!` types and reads it.
-fn kind(m: &Member<'_>) -> &'static str {
+/// How `__shape!` reads a field: its class (`value`, `one`, `many`) and
+/// its serde attributes, which follow the key's `rename`.
+fn class(m: &Member<'_>) -> (&'static str, &'static str) {
+    const DATE: &str = "[, with = \"::zgen_client::datetime\"]";
+    const OPT_DATE: &str = "[, with = \"::zgen_client::datetime\", default]";
     let date = matches!(m.field.ty.kind, FieldTypeKind::Scalar(Scalar::DateTime));
     match (&m.role, maybe_absent(m.field), date) {
-        (Role::Relation { many: true, .. }, ..) => "many",
-        (Role::Relation { many: false, .. }, ..) => "one",
-        (Role::Value { .. }, false, false) => "val",
-        (Role::Value { .. }, true, false) => "opt",
-        (Role::Value { .. }, false, true) => "date",
-        (Role::Value { .. }, true, true) => "opt_date",
+        (Role::Relation { many: true, .. }, ..) => ("many", "[, default]"),
+        (Role::Relation { many: false, .. }, ..) => ("one", "[, default]"),
+        (Role::Value { .. }, false, false) => ("value", "[]"),
+        (Role::Value { .. }, true, false) => ("value", "[, default]"),
+        (Role::Value { .. }, false, true) => ("value", DATE),
+        (Role::Value { .. }, true, true) => ("value", OPT_DATE),
     }
 }
