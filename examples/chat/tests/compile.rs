@@ -14,4 +14,5 @@ fn generated_api_compile_tests() {
     t.compile_fail("tests/ui/shape_wrong_type.rs");
     t.compile_fail("tests/ui/shape_relation_on_scalar.rs");
     t.compile_fail("tests/ui/shape_other_model.rs");
+    t.compile_fail("tests/ui/shape_include_scalar.rs");
 }
