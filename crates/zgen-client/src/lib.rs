@@ -18,6 +18,8 @@ mod filter;
 mod pool;
 mod query;
 mod session;
+#[doc(hidden)]
+pub mod shape;
 mod value;
 mod write;
 
@@ -28,6 +30,7 @@ pub use filter::{Filter, ListFilter, Sort, ToOneFilter};
 pub use pool::AsyncPool;
 pub use query::{ops, ModelClient, Query};
 pub use session::Session;
+pub use shape::Shape;
 pub use value::{Assign, FieldValue};
 pub use write::{Update, Write};
 pub use zgen_runtime::{PolicyReason, Reason};

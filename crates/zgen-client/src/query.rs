@@ -1,9 +1,11 @@
 //! One builder for every operation: `client.post().find_many().take(5).exec()`.
 //! Which setters an operation has, and what `exec` returns, follow from
-//! its marker type in [`ops`].
+//! its marker type in [`ops`]; the type of each returned row is the model
+//! struct, or the [`Shape`] set with [`Query::shape`].
 
 use crate::args::{Args, Model};
 use crate::error::{Error, Result};
+use crate::shape::Shape;
 use crate::Map;
 use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
@@ -15,26 +17,34 @@ pub struct ModelClient<'a, M> {
     model: PhantomData<fn() -> M>,
 }
 
-/// An operation being built; run it with [`Query::exec`].
-pub struct Query<'a, M, O> {
+/// An operation being built; run it with [`Query::exec`]. Its rows are
+/// read as `R`: the model struct, or a [`Shape`] of it.
+pub struct Query<'a, M, O, R = M> {
     client: &'a zgen_runtime::Client<'a>,
     args: Map,
-    marker: PhantomData<fn() -> (M, O)>,
+    marker: Marker<M, O, R>,
 }
+
+/// What a query is for: its model, operation and row type.
+type Marker<M, O, R> = PhantomData<fn() -> (M, O, R)>;
 
 /// Operation markers: the engine's operation name, the setters it has and
 /// the result type.
 pub mod ops {
     use super::*;
 
-    /// An operation: its engine name and how its result is read.
+    /// An operation: its engine name and how its result is read, rows
+    /// as `R`.
     pub trait Op<M: Model> {
         const NAME: &'static str;
-        type Output;
-        fn decode(result: Json) -> Result<Self::Output>;
+        type Output<R>;
+        fn decode<R: DeserializeOwned>(result: Json) -> Result<Self::Output<R>>;
 
         /// Runs the operation: the engine's JSON result, decoded.
-        fn run(client: &zgen_runtime::Client<'_>, args: &Json) -> Result<Self::Output> {
+        fn run<R: DeserializeOwned>(
+            client: &zgen_runtime::Client<'_>,
+            args: &Json,
+        ) -> Result<Self::Output<R>> {
             Self::decode(client.run(M::NAME, Self::NAME, args)?)
         }
     }
@@ -64,8 +74,8 @@ pub mod ops {
             pub struct $marker;
             impl<M: Model> Op<M> for $marker {
                 const NAME: &'static str = $name;
-                type Output = $out;
-                fn decode(result: Json) -> Result<$out> {
+                type Output<R> = $out;
+                fn decode<R: DeserializeOwned>(result: Json) -> Result<$out> {
                     $decode(result)
                 }
             }
@@ -73,16 +83,20 @@ pub mod ops {
         };
     }
 
-    /// `findMany`: the engine's rows are read into the structs without
-    /// a JSON object per row (`zgen_runtime::Client::find_many_as`).
+    /// `findMany`: the engine's rows are read into the structs (or
+    /// shapes) without a JSON object per row
+    /// (`zgen_runtime::Client::find_many_as`).
     pub struct FindMany;
     impl<M: Model> Op<M> for FindMany {
         const NAME: &'static str = "findMany";
-        type Output = Vec<M>;
-        fn decode(result: Json) -> Result<Vec<M>> {
+        type Output<R> = Vec<R>;
+        fn decode<R: DeserializeOwned>(result: Json) -> Result<Vec<R>> {
             decode(result)
         }
-        fn run(client: &zgen_runtime::Client<'_>, args: &Json) -> Result<Vec<M>> {
+        fn run<R: DeserializeOwned>(
+            client: &zgen_runtime::Client<'_>,
+            args: &Json,
+        ) -> Result<Vec<R>> {
             client
                 .find_many_as(M::NAME, args)?
                 .map_err(|e| Error::Decode(e.to_string()))
@@ -92,18 +106,22 @@ pub mod ops {
     impl Paged for FindMany {}
     impl Shaped for FindMany {}
 
-    op!(FindFirst, "findFirst", Option<M>, decode; Filtered, Paged, Shaped);
-    op!(FindFirstOrThrow, "findFirstOrThrow", M, decode; Filtered, Paged, Shaped);
-    /// `findUnique`: the row is read into the struct as `findMany`'s are
+    op!(FindFirst, "findFirst", Option<R>, decode; Filtered, Paged, Shaped);
+    op!(FindFirstOrThrow, "findFirstOrThrow", R, decode; Filtered, Paged, Shaped);
+
+    /// `findUnique`: the row is read as `findMany`'s are
     /// (`zgen_runtime::Client::find_unique_as`).
     pub struct FindUnique;
     impl<M: Model> Op<M> for FindUnique {
         const NAME: &'static str = "findUnique";
-        type Output = Option<M>;
-        fn decode(result: Json) -> Result<Option<M>> {
+        type Output<R> = Option<R>;
+        fn decode<R: DeserializeOwned>(result: Json) -> Result<Option<R>> {
             decode(result)
         }
-        fn run(client: &zgen_runtime::Client<'_>, args: &Json) -> Result<Option<M>> {
+        fn run<R: DeserializeOwned>(
+            client: &zgen_runtime::Client<'_>,
+            args: &Json,
+        ) -> Result<Option<R>> {
             client
                 .find_unique_as(M::NAME, args)?
                 .map_err(|e| Error::Decode(e.to_string()))
@@ -111,7 +129,7 @@ pub mod ops {
     }
     impl Shaped for FindUnique {}
 
-    op!(FindUniqueOrThrow, "findUniqueOrThrow", M, decode; Shaped);
+    op!(FindUniqueOrThrow, "findUniqueOrThrow", R, decode; Shaped);
     op!(Count, "count", i64, decode; Filtered, Paged);
     op!(Exists, "exists", bool, decode; Filtered);
     op!(
@@ -120,14 +138,14 @@ pub mod ops {
     op!(
         /// The result is the engine's JSON, one object per group.
         GroupBy, "groupBy", Vec<Json>, decode; Filtered, Paged);
-    op!(Create, "create", M, decode; Shaped);
+    op!(Create, "create", R, decode; Shaped);
     op!(CreateMany, "createMany", i64, count;);
-    op!(CreateManyAndReturn, "createManyAndReturn", Vec<M>, decode; Shaped);
-    op!(Update, "update", M, decode; Shaped);
+    op!(CreateManyAndReturn, "createManyAndReturn", Vec<R>, decode; Shaped);
+    op!(Update, "update", R, decode; Shaped);
     op!(UpdateMany, "updateMany", i64, count; Filtered);
-    op!(UpdateManyAndReturn, "updateManyAndReturn", Vec<M>, decode; Filtered, Shaped);
-    op!(Upsert, "upsert", M, decode; Shaped);
-    op!(Delete, "delete", M, decode; Shaped);
+    op!(UpdateManyAndReturn, "updateManyAndReturn", Vec<R>, decode; Filtered, Shaped);
+    op!(Upsert, "upsert", R, decode; Shaped);
+    op!(Delete, "delete", R, decode; Shaped);
     op!(DeleteMany, "deleteMany", i64, count; Filtered);
 }
 
@@ -252,7 +270,7 @@ fn rows<A: Args>(data: impl IntoIterator<Item = A>) -> Json {
     data.into_iter().map(Args::into_json).collect()
 }
 
-impl<'a, M: Model, O: Op<M>> Query<'a, M, O> {
+impl<'a, M: Model, O: Op<M>, R: DeserializeOwned> Query<'a, M, O, R> {
     /// Sets an argument as raw JSON: for what has no typed setter
     /// (`_sum`, `having`, `skipDuplicates`, `limit`). The engine still
     /// checks it.
@@ -267,8 +285,8 @@ impl<'a, M: Model, O: Op<M>> Query<'a, M, O> {
     }
 
     /// Runs the operation under the client's rules.
-    pub fn exec(self) -> Result<O::Output> {
-        O::run(self.client, &Json::Object(self.args))
+    pub fn exec(self) -> Result<O::Output<R>> {
+        O::run::<R>(self.client, &Json::Object(self.args))
     }
 
     /// Runs the operation and reads the result as `T`: for a `select` or
@@ -284,13 +302,13 @@ impl<'a, M: Model, O: Op<M>> Query<'a, M, O> {
     }
 }
 
-impl<'a, M: Model, O: Op<M> + Filtered> Query<'a, M, O> {
+impl<'a, M: Model, O: Op<M> + Filtered, R: DeserializeOwned> Query<'a, M, O, R> {
     pub fn where_(self, filter: M::Where) -> Self {
         self.arg("where", filter.into_json())
     }
 }
 
-impl<'a, M: Model, O: Op<M> + Paged> Query<'a, M, O> {
+impl<'a, M: Model, O: Op<M> + Paged, R: DeserializeOwned> Query<'a, M, O, R> {
     /// Adds a sort key (later keys break ties of earlier ones).
     pub fn order_by(mut self, order: M::OrderBy) -> Self {
         let entry = self
@@ -322,8 +340,21 @@ impl<'a, M: Model, O: Op<M> + Paged> Query<'a, M, O> {
 }
 
 impl<'a, M: Model, O: Op<M> + Shaped> Query<'a, M, O> {
-    /// Which fields to return; read the result with [`Query::exec_as`] or
-    /// [`Query::exec_json`] when it leaves out required fields.
+    /// Rows as the shape `S` (declared with [`select!`](crate::select) or
+    /// [`include!`](crate::include)): sets its `select` or `include`, and
+    /// `exec` returns `S` where it would return the model struct.
+    pub fn shape<S: Shape<Model = M>>(self) -> Query<'a, M, O, S> {
+        let Query { client, args, .. } = self.arg(S::KEY, Json::Object(S::args()));
+        Query {
+            client,
+            args,
+            marker: PhantomData,
+        }
+    }
+
+    /// Which fields to return, untyped: prefer [`Query::shape`]; read the
+    /// result with [`Query::exec_as`] or [`Query::exec_json`] when it
+    /// leaves out required fields.
     pub fn select(self, select: M::Select) -> Self {
         self.arg("select", select.into_json())
     }

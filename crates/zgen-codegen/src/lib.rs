@@ -15,6 +15,7 @@
 mod model;
 mod names;
 mod root;
+mod shape;
 mod types;
 mod writer;
 
@@ -88,6 +89,8 @@ pub fn generate_for(engine: &zgen_runtime::Engine, options: &Options) -> Vec<Gen
             (module, file)
         })
         .collect();
+    let compiled = engine.to_compiled();
+    let tag = tag(&[&compiled, format!("{options:?}").as_bytes()]);
     let mut out = Vec::with_capacity(models.len() + 2);
     out.push(GeneratedFile {
         path: ROOT_FILE.to_string(),
@@ -96,12 +99,25 @@ pub fn generate_for(engine: &zgen_runtime::Engine, options: &Options) -> Vec<Gen
     for ((id, _), (_, file)) in models.iter().zip(&modules) {
         out.push(GeneratedFile {
             path: file.clone(),
-            contents: model::model_file(schema, *id, options.datetime),
+            contents: model::model_file(schema, *id, options.datetime, &tag),
         });
     }
     out.push(GeneratedFile {
         path: "schema.bin".to_string(),
-        contents: engine.to_compiled(),
+        contents: compiled,
     });
     out
+}
+
+/// Eight hex digits of an FNV-1a hash of the compiled schema and the
+/// options: what tells the shape tables of two generated modules in one
+/// crate apart (their macros share the crate root), the same on every run.
+fn tag(parts: &[&[u8]]) -> String {
+    let hash = parts
+        .iter()
+        .flat_map(|p| p.iter())
+        .fold(0x811c_9dc5_u32, |h, b| {
+            (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
+        });
+    format!("{hash:08x}")
 }

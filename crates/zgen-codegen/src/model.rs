@@ -3,6 +3,7 @@
 //! field setters.
 
 use crate::names;
+use crate::shape::shape_table;
 use crate::types::{maybe_absent, queryable, role, serde_with, visible, writable, DateTimes, Role};
 use crate::writer::{string, Rust};
 use zgen_sema::{Field, Model, ModelId, Schema};
@@ -37,7 +38,9 @@ impl Names {
     }
 }
 
-pub fn model_file(schema: &Schema, id: ModelId, dt: DateTimes) -> Vec<u8> {
+/// The file of model `id`; `tag` tells its shape table apart from other
+/// schemas' (see [`shape_table`]).
+pub fn model_file(schema: &Schema, id: ModelId, dt: DateTimes, tag: &str) -> Vec<u8> {
     let model = schema.model(id);
     let fields: Vec<&Field> = visible(schema, model).collect();
     let n = Names::of(model);
@@ -79,6 +82,7 @@ pub fn model_file(schema: &Schema, id: ModelId, dt: DateTimes) -> Vec<u8> {
     let data = m.take();
     w.block(&["impl ", &n.create], &data);
     w.block(&["impl ", &n.update], &data);
+    shape_table(&mut w, model, &members, tag);
     w.finish()
 }
 
@@ -88,9 +92,14 @@ fn record(w: &mut Rust, model: &Model, name: &str, members: &[Member<'_>]) {
     serde_struct(w);
     w.open(&["pub struct ", name]);
     let mut has_many = false;
-    for Member { field: f, role, .. } in members {
+    for Member {
+        field: f,
+        role,
+        ident: id,
+        ..
+    } in members
+    {
         docs(w, &f.docs);
-        let id = names::field(&f.name);
         let mut serde = Vec::new();
         if id.trim_start_matches("r#") != f.name {
             serde.push(format!("rename = {}", string(&f.name)));
@@ -117,7 +126,7 @@ fn record(w: &mut Rust, model: &Model, name: &str, members: &[Member<'_>]) {
         if !serde.is_empty() {
             w.list("#[serde(", &serde, ")]", false);
         }
-        w.field(&id, &ty);
+        w.field(id, &ty);
     }
     if has_many {
         w.doc(" Related-row counts, when `_count` is included.");
@@ -166,13 +175,15 @@ fn setter(f: &Field, suffix: &str) -> String {
 }
 
 /// A field as the builders use it, worked out once.
-struct Member<'s> {
-    field: &'s Field,
-    role: Role,
+pub struct Member<'s> {
+    pub field: &'s Field,
+    pub role: Role,
+    /// The struct field's name.
+    pub ident: String,
     /// The setter's name.
     setter: String,
     /// The field's name as a string literal: the JSON key.
-    key: String,
+    pub key: String,
 }
 
 impl<'s> Member<'s> {
@@ -180,6 +191,7 @@ impl<'s> Member<'s> {
         Member {
             field,
             role: role(schema, field, dt),
+            ident: names::field(&field.name),
             setter: setter(field, ""),
             key: string(&field.name),
         }

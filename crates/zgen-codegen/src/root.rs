@@ -21,6 +21,9 @@ pub fn root_file(schema: &Schema, options: &Options, modules: &[(String, String)
                 w.close();
             }
         }
+        // Every model module has a `__fields!` and a `__ty` (for
+        // `zgen_client::select!`); they are reached through the module.
+        w.line(&["#[allow(ambiguous_glob_reexports)]"]);
         w.line(&["pub use self::", &m, "::*;"]);
     }
     enums(&mut w, schema);

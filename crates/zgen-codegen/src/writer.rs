@@ -97,15 +97,34 @@ impl Rust {
     pub fn fill(&mut self, head: &str, tokens: &[&str], tail: &str) {
         self.line(&[head]);
         self.depth += 1;
-        let start = self.width();
         let last = tokens.len().saturating_sub(1);
+        let words: Vec<String> = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                if i < last {
+                    format!("{t},")
+                } else {
+                    t.to_string()
+                }
+            })
+            .collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        self.words(&words);
+        self.depth -= 1;
+        self.line(&[tail]);
+    }
+
+    /// Tokens inside a macro body, separated by spaces and filled into
+    /// lines at the current depth, as prettyplease prints the tokens of a
+    /// `macro_rules!` rule.
+    pub fn words(&mut self, words: &[&str]) {
+        let start = self.width();
         let mut column = start;
-        for (i, token) in tokens.iter().enumerate() {
-            let comma = if i < last { "," } else { "" };
-            let len = token.len() + comma.len();
+        for (i, word) in words.iter().enumerate() {
             if i == 0 {
                 self.indent();
-            } else if column + 1 + len <= MARGIN {
+            } else if column + 1 + word.len() <= MARGIN {
                 self.out.push(' ');
                 column += 1;
             } else {
@@ -113,13 +132,10 @@ impl Rust {
                 self.indent();
                 column = start;
             }
-            self.out.push_str(token);
-            self.out.push_str(comma);
-            column += len;
+            self.out.push_str(word);
+            column += word.len();
         }
         self.out.push('\n');
-        self.depth -= 1;
-        self.line(&[tail]);
     }
 
     /// Whether `parts` fit on one line at the current depth.
@@ -199,13 +215,24 @@ impl Rust {
     /// A struct field `pub name: ty,`. A line too long breaks inside the
     /// type's (single) generic argument list, as prettyplease breaks it.
     pub fn field(&mut self, name: &str, ty: &str) {
-        let flat = self.width() + name.len() + ty.len() + 7;
+        self.typed(&["pub ", name, ": "], ty, ",");
+    }
+
+    /// A type alias `pub type name = ty;`, broken as [`Rust::field`].
+    pub fn alias(&mut self, name: &str, ty: &str) {
+        self.typed(&["pub type ", name, " = "], ty, ";");
+    }
+
+    fn typed(&mut self, head: &[&str], ty: &str, end: &str) {
+        let head_len: usize = head.iter().map(|p| p.len()).sum();
+        let flat = self.width() + head_len + ty.len() + end.len();
         match ty.split_once('<') {
             Some((outer, inner)) if flat > MARGIN && inner.ends_with('>') => {
                 let inner = &inner[..inner.len() - 1];
-                self.list_in(&["pub ", name, ": ", outer, "<"], &[inner], &[">,"], true);
+                let open = [head, &[outer, "<"]].concat();
+                self.list_in(&open, &[inner], &[">", end], true);
             }
-            _ => self.line(&["pub ", name, ": ", ty, ","]),
+            _ => self.line(&[head, &[ty, end]].concat()),
         }
     }
 

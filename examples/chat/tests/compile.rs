@@ -10,4 +10,9 @@ fn generated_api_compile_tests() {
     t.compile_fail("tests/ui/unique_needs_key.rs");
     t.compile_fail("tests/ui/no_where_on_create.rs");
     t.compile_fail("tests/ui/read_only_field.rs");
+    t.compile_fail("tests/ui/shape_unknown_field.rs");
+    t.compile_fail("tests/ui/shape_wrong_type.rs");
+    t.compile_fail("tests/ui/shape_relation_on_scalar.rs");
+    t.compile_fail("tests/ui/shape_other_model.rs");
+    t.compile_fail("tests/ui/shape_include_scalar.rs");
 }

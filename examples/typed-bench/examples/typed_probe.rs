@@ -10,7 +10,8 @@
 //! `find-unique`, `find-many`, `create`, `update`. Sides: `engine`
 //! (`Client::run`, JSON), `typed` (the generated client, into `db::Post`),
 //! `typed-json` (find-many only: decoded from the engine's JSON by
-//! `exec_as`).
+//! `exec_as`), `typed-shape` (find-many only: `id` and `title` into a
+//! `select!` shape).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -23,6 +24,8 @@ use zgen_client::{Sort, Update};
 mod blog;
 
 const ME: i32 = 1;
+
+zgen_client::select!(db::post => struct PostTitle { id, title });
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -76,6 +79,14 @@ fn main() {
             ("find-unique", "typed") => {
                 let id = readable[i % readable.len()];
                 black_box(posts.find_unique(PostWhereUnique::id(id)).exec().unwrap());
+            }
+            ("find-many", "typed-shape") => {
+                let query = posts
+                    .find_many()
+                    .shape::<PostTitle>()
+                    .take(100)
+                    .order_by(PostOrderBy::new().id(Sort::Asc));
+                black_box(query.exec().unwrap());
             }
             ("find-many", "typed" | "typed-json") => {
                 let query = posts
