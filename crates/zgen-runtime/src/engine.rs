@@ -26,6 +26,9 @@ pub struct Engine {
     unique: Vec<Vec<UniqueKey>>,
     /// The fields that identify a row of each model ([`id_fields`]).
     ids: Vec<Vec<FieldId>>,
+    /// Whether auth values need their enum members mapped for rules
+    /// ([`crate::auth_enums`]).
+    map_auth_enums: bool,
 }
 
 impl Engine {
@@ -51,6 +54,7 @@ impl Engine {
         let unique = (0..schema.models.len())
             .map(|i| unique_keys(&schema, ModelId(i as u32)))
             .collect();
+        let map_auth_enums = crate::auth_enums::any_mapped(&schema);
         let ids = (0..schema.models.len())
             .map(|i| id_fields(&schema, ModelId(i as u32)))
             .collect();
@@ -62,6 +66,7 @@ impl Engine {
             visible,
             unique,
             ids,
+            map_auth_enums,
         }
     }
 
@@ -88,10 +93,15 @@ impl Engine {
     /// A client acting for `auth` (`None`: anonymous) on `conn`.
     pub fn client<'a>(&'a self, conn: &'a rusqlite::Connection, auth: Option<Json>) -> Client<'a> {
         let bound = self.bound.rules(auth.as_ref());
+        let rule_auth = auth
+            .as_ref()
+            .filter(|_| self.map_auth_enums)
+            .map(|a| crate::auth_enums::stored_form(&self.schema, a));
         Client {
             engine: self,
             conn,
             auth,
+            rule_auth,
             bound,
         }
     }
@@ -104,6 +114,9 @@ pub struct Client<'a> {
     pub(crate) engine: &'a Engine,
     pub(crate) conn: &'a rusqlite::Connection,
     pub(crate) auth: Option<Json>,
+    /// The auth value as rules see it, where it differs from `auth`
+    /// (enum members in stored form).
+    rule_auth: Option<Json>,
     pub(crate) bound: Arc<BoundRules>,
 }
 
@@ -112,6 +125,11 @@ pub(crate) const DIALECT: &Sqlite = &Sqlite;
 impl<'a> Client<'a> {
     pub(crate) fn schema(&self) -> &'a Schema {
         &self.engine.schema
+    }
+
+    /// The auth value rules are bound to.
+    fn rule_auth(&self) -> Option<&Json> {
+        self.rule_auth.as_ref().or(self.auth.as_ref())
     }
 
     pub(crate) fn dialect(&self) -> &'static dyn Dialect {
@@ -178,7 +196,7 @@ impl<'a> Client<'a> {
             .model(model)
             .map(|p| p.get(op).clone())
             .unwrap_or(Pred::False);
-        let bound = zgen_policy::bind(&compiled, self.auth.as_ref());
+        let bound = zgen_policy::bind(&compiled, self.rule_auth());
         if bound.contains_unsupported() {
             return Err(Error::not_supported(
                 Some(self.model_name(model)),
@@ -208,7 +226,7 @@ impl<'a> Client<'a> {
         };
         let mut out = Vec::with_capacity(list.len());
         for (field, pred) in list {
-            let bound = zgen_policy::bind(pred, self.auth.as_ref());
+            let bound = zgen_policy::bind(pred, self.rule_auth());
             if bound.contains_unsupported() {
                 return Err(Error::not_supported(
                     Some(self.model_name(model)),

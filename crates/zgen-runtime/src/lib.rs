@@ -13,6 +13,7 @@
 
 mod aggregate;
 mod args;
+mod auth_enums;
 mod bound;
 mod compiled;
 mod defaults;
