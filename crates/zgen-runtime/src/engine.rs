@@ -29,6 +29,8 @@ pub struct Engine {
     /// Whether auth values need their enum members mapped for rules
     /// ([`crate::auth_enums`]).
     map_auth_enums: bool,
+    /// Statements that no rule enters (INSERTs), written once per shape.
+    texts: crate::plan::Texts,
 }
 
 impl Engine {
@@ -67,6 +69,7 @@ impl Engine {
             unique,
             ids,
             map_auth_enums,
+            texts: Default::default(),
         }
     }
 
@@ -125,6 +128,12 @@ pub(crate) const DIALECT: &Sqlite = &Sqlite;
 impl<'a> Client<'a> {
     pub(crate) fn schema(&self) -> &'a Schema {
         &self.engine.schema
+    }
+
+    /// The text of a statement no rule enters, by its shape's key; written
+    /// by `write` on first use.
+    pub(crate) fn text(&self, key: Vec<u8>, write: impl FnOnce() -> String) -> Arc<str> {
+        self.engine.texts.get_or_write(key, write)
     }
 
     /// The auth value rules are bound to.
@@ -279,10 +288,10 @@ impl<'a> Client<'a> {
     }
 
     /// [`Self::query`] of a statement's text and parameters.
-    pub(crate) fn query_text(
+    pub(crate) fn query_text<'p>(
         &self,
         text: &str,
-        params: &[zgen_policy::ir::Value],
+        params: impl IntoIterator<Item = &'p zgen_policy::ir::Value>,
     ) -> Result<Vec<Vec<zgen_policy::ir::Value>>> {
         self.query_map(text, params, |row| {
             let columns = row.as_ref().column_count();
@@ -295,14 +304,14 @@ impl<'a> Client<'a> {
     }
 
     /// Runs a statement and turns each row into a `T` with `f`.
-    pub(crate) fn query_map<T>(
+    pub(crate) fn query_map<'p, T>(
         &self,
         text: &str,
-        params: &[zgen_policy::ir::Value],
+        params: impl IntoIterator<Item = &'p zgen_policy::ir::Value>,
         mut f: impl FnMut(&rusqlite::Row<'_>) -> Result<T>,
     ) -> Result<Vec<T>> {
         let mut stmt = self.conn.prepare_cached(text)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter().map(Param)))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(params.into_iter().map(Param)))?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
             out.push(f(row)?);

@@ -95,6 +95,31 @@ impl Plans {
     }
 }
 
+/// Statement texts that do not depend on the user, by shape key; past
+/// [`MAX_PLANS`] × 4 shapes the set starts over.
+#[derive(Debug, Default)]
+pub(crate) struct Texts(RwLock<HashMap<Vec<u8>, Arc<str>, foldhash::fast::RandomState>>);
+
+impl Texts {
+    pub(crate) fn get_or_write(&self, key: Vec<u8>, write: impl FnOnce() -> String) -> Arc<str> {
+        if let Some(text) = self
+            .0
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+        {
+            return Arc::clone(text);
+        }
+        let text: Arc<str> = write().into();
+        let mut texts = self.0.write().unwrap_or_else(PoisonError::into_inner);
+        if texts.len() >= MAX_PLANS * 4 {
+            texts.clear();
+        }
+        texts.insert(key, Arc::clone(&text));
+        text
+    }
+}
+
 static NONCE: LazyLock<[u8; 16]> = LazyLock::new(|| *uuid::Uuid::new_v4().as_bytes());
 
 /// The stand-in for slot `i` while a plan is written.

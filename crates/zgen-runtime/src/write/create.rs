@@ -8,6 +8,7 @@ use crate::defaults::{fill_create_defaults, now_iso, DefaultContext};
 use crate::engine::Client;
 use crate::error::{Error, Result};
 use crate::password::hash_passwords;
+use crate::plan::ShapeKey;
 use crate::validate::{validate, WriteKind};
 use serde_json::{json, Map, Value as Json};
 use zgen_policy::ir::{Pred, Value};
@@ -299,45 +300,54 @@ impl<'a> Client<'a> {
         values: &[(FieldId, Value)],
         skip_duplicates: bool,
     ) -> Result<Option<RowId>> {
-        let d = self.dialect();
         let ids = self.ids(model);
-        let mut sql = Sql::default();
-        sql.push("INSERT INTO ");
-        sql.ident(d, self.schema().model(model).db_name());
-        if values.is_empty() {
-            sql.push(" DEFAULT VALUES");
-        } else {
-            sql.push(" (");
-            for (i, (f, _)) in values.iter().enumerate() {
+        // The text depends on the columns only: written once per column set.
+        let mut key = ShapeKey::new("insert", model);
+        key.0.push(u8::from(skip_duplicates));
+        for (field, _) in values {
+            key.0.extend_from_slice(&field.index.to_le_bytes());
+        }
+        let text = self.text(key.0, || {
+            let d = self.dialect();
+            let mut sql = Sql::default();
+            sql.push("INSERT INTO ");
+            sql.ident(d, self.schema().model(model).db_name());
+            if values.is_empty() {
+                sql.push(" DEFAULT VALUES");
+            } else {
+                sql.push(" (");
+                for (i, (f, _)) in values.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(", ");
+                    }
+                    sql.ident(d, self.schema().field(*f).db_name());
+                }
+                sql.push(") VALUES (");
+                for (i, (_, v)) in values.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(", ");
+                    }
+                    sql.param(d, v.clone());
+                }
+                sql.push(")");
+            }
+            if skip_duplicates {
+                sql.push(" ON CONFLICT DO NOTHING");
+            }
+            sql.push(" RETURNING ");
+            for (i, f) in ids.iter().enumerate() {
                 if i > 0 {
                     sql.push(", ");
                 }
                 sql.ident(d, self.schema().field(*f).db_name());
             }
-            sql.push(") VALUES (");
-            for (i, (_, v)) in values.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.param(d, v.clone());
+            if ids.is_empty() {
+                sql.push("1");
             }
-            sql.push(")");
-        }
-        if skip_duplicates {
-            sql.push(" ON CONFLICT DO NOTHING");
-        }
-        sql.push(" RETURNING ");
-        for (i, f) in ids.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.ident(d, self.schema().field(*f).db_name());
-        }
-        if ids.is_empty() {
-            sql.push("1");
-        }
+            sql.text
+        });
         Ok(self
-            .query(&sql)?
+            .query_text(&text, values.iter().map(|(_, v)| v))?
             .into_iter()
             .next()
             .map(|row| ids.iter().copied().zip(row).collect()))
