@@ -140,7 +140,7 @@ impl<'a> Client<'a> {
             ));
         }
         Ok(self
-            .select_columns(model, filter, condition, &ids, limit)?
+            .select_columns(model, filter, condition, ids, limit)?
             .into_iter()
             .map(|row| ids.iter().copied().zip(row).collect())
             .collect())

@@ -97,7 +97,7 @@ impl Client<'_> {
             .collect();
         touch_updated_at_also(schema, model, &mut scalars, &computed, now_iso);
         let assignments = self.assignments(model, &scalars)?;
-        let known_id = self.id_in_where(model, filter, &ids).and_then(|mut id| {
+        let known_id = self.id_in_where(model, filter, ids).and_then(|mut id| {
             for (field, value) in &mut id {
                 if arithmetic.iter().any(|a| a.field == *field) {
                     return None;
