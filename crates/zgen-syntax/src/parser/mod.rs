@@ -7,6 +7,7 @@
 mod decls;
 mod docs;
 mod expr;
+mod fast_line;
 mod guard;
 mod model;
 mod names;
@@ -38,6 +39,17 @@ fn parse_with(
     text: &str,
     in_parts: &dyn Fn(&Prepared<'_>) -> Option<Part>,
 ) -> (ast::SchemaFile, Diagnostics) {
+    parse_opts(file, text, true, in_parts)
+}
+
+/// [`parse_with`], with or without the recogniser of common body lines
+/// (`fast_line`).
+fn parse_opts(
+    file: FileId,
+    text: &str,
+    fast_lines: bool,
+    in_parts: &dyn Fn(&Prepared<'_>) -> Option<Part>,
+) -> (ast::SchemaFile, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut scan = comments::scan(file, text);
     for d in std::mem::take(&mut scan.diagnostics) {
@@ -49,11 +61,29 @@ fn parse_with(
         masks.push(region);
     }
     comments::drop_masked(&mut scan, &masks);
-    let input = if masks.is_empty() {
+    let mut input = if masks.is_empty() {
         text.to_string()
     } else {
         comments::apply_masks(text, &masks)
     };
+    // recognised lines are blanked out of what pest reads
+    let fast = if fast_lines && masks.is_empty() {
+        fast_line::find(file, &input, &scan)
+    } else {
+        Vec::new()
+    };
+    let mut plain = None;
+    if !fast.is_empty() {
+        let mut bytes = input.clone().into_bytes();
+        for (field, end) in &fast {
+            if let Some(line) = bytes.get_mut(field.span.start as usize..*end) {
+                line.fill(b' ');
+            }
+        }
+        // only ASCII lines are blanked, so the text stays UTF-8
+        let blanked = String::from_utf8(bytes).unwrap_or_default();
+        plain = Some(std::mem::replace(&mut input, blanked));
+    }
     let mut comment_ends: Vec<(usize, usize)> = scan
         .comments
         .iter()
@@ -68,8 +98,18 @@ fn parse_with(
         docs: &scan.docs,
         masks: &masks,
         scan: &scan,
+        fast: &fast,
     };
-    let part = in_parts(&prepared).unwrap_or_else(|| prepared.whole());
+    let mut part = in_parts(&prepared).unwrap_or_else(|| prepared.whole());
+    if let Some(plain) = plain.filter(|_| part.diags.has_errors() || part.fast_used != fast.len()) {
+        // the recogniser only serves valid files: pest says what is wrong
+        let prepared = Prepared {
+            text: &plain,
+            fast: &[],
+            ..prepared
+        };
+        part = in_parts(&prepared).unwrap_or_else(|| prepared.whole());
+    }
     diags.extend(part.diags);
     diags.sort();
     let out = ast::SchemaFile {
@@ -94,6 +134,9 @@ struct Prepared<'a> {
     /// Ranges blanked out and already reported.
     masks: &'a [(usize, usize)],
     scan: &'a comments::Scan,
+    /// Body lines read by `fast_line` (blanked in `text`), with the end of
+    /// each, in file order.
+    fast: &'a [(ast::Field, usize)],
 }
 
 /// The lowered top-level elements of a file or of one part of it.
@@ -101,6 +144,8 @@ struct Part {
     imports: Vec<ast::Import>,
     decls: Vec<ast::Decl>,
     diags: Diagnostics,
+    /// How many of the `fast` lines landed in a model.
+    fast_used: usize,
 }
 
 impl<'a> Prepared<'a> {
@@ -112,6 +157,7 @@ impl<'a> Prepared<'a> {
                 imports: Vec::new(),
                 decls: Vec::new(),
                 diags: Diagnostics::new(),
+                fast_used: 0,
             })
     }
 
@@ -136,6 +182,8 @@ impl<'a> Prepared<'a> {
             error_regions: self.masks.to_vec(),
             too_deep: None,
             first_decl: None,
+            fast: self.fast,
+            fast_used: 0,
         };
         let mut out = ast::SchemaFile {
             file: self.file,
@@ -155,6 +203,7 @@ impl<'a> Prepared<'a> {
             imports: out.imports,
             decls: out.decls,
             diags: cx.diags,
+            fast_used: cx.fast_used,
         })
     }
 }
@@ -178,6 +227,10 @@ pub(crate) struct Lower<'a> {
     too_deep: Option<Span>,
     /// The first declaration of the file, for `import` order.
     first_decl: Option<Span>,
+    /// Body lines read by `fast_line`, in file order.
+    fast: &'a [(ast::Field, usize)],
+    /// How many of them were placed into models.
+    fast_used: usize,
 }
 
 impl<'a> Lower<'a> {
