@@ -44,14 +44,22 @@ const DECL_WORDS: &[&str] = &[
 /// Words the grammar reads as something other than a reference.
 const VALUE_WORDS: &[&str] = &["this", "null", "in", "Unsupported"];
 
-/// The recognised lines of `text`, in file order: the fields and the byte
-/// range each takes.
-pub(super) fn find(file: FileId, text: &str, scan: &Scan) -> Vec<(Field, usize)> {
+/// The recognised lines of `text[start..end]` (which starts outside every
+/// declaration), in file order: each field and the end of its line.
+pub(super) fn find(
+    file: FileId,
+    text: &str,
+    scan: &Scan,
+    start: usize,
+    end: usize,
+) -> Vec<(Field, usize)> {
     let mut out = Vec::new();
     let mut depth = 0i64;
-    let mut b = 0;
+    let mut b = scan.brackets.partition_point(|&(o, _)| o < start);
     let mut in_model = false;
-    for &at in &scan.line_words {
+    let words = &scan.line_words;
+    let lines = words.partition_point(|&w| w < start)..words.partition_point(|&w| w < end);
+    for &at in words.get(lines).unwrap_or_default() {
         while let Some(&(_, byte)) = scan.brackets.get(b).filter(|&&(o, _)| o < at) {
             depth += if matches!(byte, b'(' | b'[' | b'{') {
                 1
@@ -385,20 +393,18 @@ impl Lower<'_> {
     /// members pest lowered, in source order, with their docs and the name
     /// checks lowering makes.
     pub(super) fn adopt_fast_fields(&mut self, body: Span, members: &mut Vec<Member>) {
-        let fast = self.fast;
-        let from = fast.partition_point(|(f, _)| f.span.start < body.start);
-        let to = fast.partition_point(|(f, _)| f.span.start < body.end);
-        let mine = fast.get(from..to).unwrap_or_default();
-        if mine.is_empty() {
+        // lines before this body belong to no model: pest must decide
+        while self.fast.next_if(|f| f.span.start < body.start).is_some() {
+            self.fast_lost = true;
+        }
+        if self.fast.peek().is_none_or(|f| f.span.start >= body.end) {
             return;
         }
-        self.fast_used += mine.len();
         let mut pest = std::mem::take(members).into_iter().peekable();
-        for (field, _) in mine {
+        while let Some(mut field) = self.fast.next_if(|f| f.span.start < body.end) {
             while let Some(m) = pest.next_if(|m| member_start(m) < field.span.start) {
                 members.push(m);
             }
-            let mut field = field.clone();
             field.docs = self.take_docs(field.span);
             self.check_name(&field.name, NameUse::Field);
             for attr in &field.attributes {
@@ -456,7 +462,8 @@ mod tests {
         let on = parse_opts(FileId(0), text, true, &|_| None);
         let off = parse_opts(FileId(0), text, false, &|_| None);
         assert!(on == off, "with and without fast lines differ on:\n{text}");
-        super::find(FileId(0), text, &crate::comments::scan(FileId(0), text)).len()
+        let scan = crate::comments::scan(FileId(0), text);
+        super::find(FileId(0), text, &scan, 0, text.len()).len()
     }
 
     #[test]

@@ -61,29 +61,11 @@ fn parse_opts(
         masks.push(region);
     }
     comments::drop_masked(&mut scan, &masks);
-    let mut input = if masks.is_empty() {
+    let input = if masks.is_empty() {
         text.to_string()
     } else {
         comments::apply_masks(text, &masks)
     };
-    // recognised lines are blanked out of what pest reads
-    let fast = if fast_lines && masks.is_empty() {
-        fast_line::find(file, &input, &scan)
-    } else {
-        Vec::new()
-    };
-    let mut plain = None;
-    if !fast.is_empty() {
-        let mut bytes = input.clone().into_bytes();
-        for (field, end) in &fast {
-            if let Some(line) = bytes.get_mut(field.span.start as usize..*end) {
-                line.fill(b' ');
-            }
-        }
-        // only ASCII lines are blanked, so the text stays UTF-8
-        let blanked = String::from_utf8(bytes).unwrap_or_default();
-        plain = Some(std::mem::replace(&mut input, blanked));
-    }
     let mut comment_ends: Vec<(usize, usize)> = scan
         .comments
         .iter()
@@ -98,18 +80,9 @@ fn parse_opts(
         docs: &scan.docs,
         masks: &masks,
         scan: &scan,
-        fast: &fast,
+        fast_lines: fast_lines && masks.is_empty(),
     };
-    let mut part = in_parts(&prepared).unwrap_or_else(|| prepared.whole());
-    if let Some(plain) = plain.filter(|_| part.diags.has_errors() || part.fast_used != fast.len()) {
-        // the recogniser only serves valid files: pest says what is wrong
-        let prepared = Prepared {
-            text: &plain,
-            fast: &[],
-            ..prepared
-        };
-        part = in_parts(&prepared).unwrap_or_else(|| prepared.whole());
-    }
+    let part = in_parts(&prepared).unwrap_or_else(|| prepared.whole());
     diags.extend(part.diags);
     diags.sort();
     let out = ast::SchemaFile {
@@ -134,9 +107,8 @@ struct Prepared<'a> {
     /// Ranges blanked out and already reported.
     masks: &'a [(usize, usize)],
     scan: &'a comments::Scan,
-    /// Body lines read by `fast_line` (blanked in `text`), with the end of
-    /// each, in file order.
-    fast: &'a [(ast::Field, usize)],
+    /// Whether common body lines are read by `fast_line` rather than pest.
+    fast_lines: bool,
 }
 
 /// The lowered top-level elements of a file or of one part of it.
@@ -144,8 +116,6 @@ struct Part {
     imports: Vec<ast::Import>,
     decls: Vec<ast::Decl>,
     diags: Diagnostics,
-    /// How many of the `fast` lines landed in a model.
-    fast_used: usize,
 }
 
 impl<'a> Prepared<'a> {
@@ -157,24 +127,59 @@ impl<'a> Prepared<'a> {
                 imports: Vec::new(),
                 decls: Vec::new(),
                 diags: Diagnostics::new(),
-                fast_used: 0,
             })
     }
 
     /// Parses and lowers `text[start..end]`, which begins at a declaration
     /// (or the file start) and ends at one (or the file end). When pest
     /// fails: `None`, or with `recover` one parse per declaration.
+    ///
+    /// Common body lines are read by `fast_line` and blanked out of what
+    /// pest sees; when that parse reports an error (or a line read so did
+    /// not land in a model) the range is parsed again by pest alone, so
+    /// that pest says what is wrong.
     fn lower(&self, start: usize, end: usize, recover: bool) -> Option<Part> {
-        let chunk = self.text.get(start..end)?;
+        if self.fast_lines {
+            let fast = fast_line::find(self.file, self.text, self.scan, start, end);
+            if !fast.is_empty() {
+                let mut blanked = self.text.as_bytes().to_vec();
+                for (field, line_end) in &fast {
+                    if let Some(line) = blanked.get_mut(field.span.start as usize..*line_end) {
+                        line.fill(b' ');
+                    }
+                }
+                // only ASCII lines are blanked, so the text stays UTF-8
+                let blanked = String::from_utf8(blanked).unwrap_or_default();
+                let fields = fast.into_iter().map(|(f, _)| f).collect();
+                let part = self.lower_text(&blanked, fields, start, end, recover);
+                if part.as_ref().is_some_and(|p| !p.diags.has_errors()) {
+                    return part;
+                }
+            }
+        }
+        self.lower_text(self.text, Vec::new(), start, end, recover)
+    }
+
+    /// [`Prepared::lower`] of `text` (the file text, possibly with the
+    /// `fast` lines blanked); `None` also when a `fast` line was lost.
+    fn lower_text(
+        &self,
+        text: &str,
+        fast: Vec<ast::Field>,
+        start: usize,
+        end: usize,
+        recover: bool,
+    ) -> Option<Part> {
+        let chunk = text.get(start..end)?;
         // a doc run belongs to the element at its anchor (the file end for
         // trailing runs)
         let docs = self
             .docs
             .iter()
-            .filter(|d| d.anchor >= start && (d.anchor < end || end == self.text.len()));
+            .filter(|d| d.anchor >= start && (d.anchor < end || end == text.len()));
         let mut cx = Lower {
             file: self.file,
-            text: self.text,
+            text,
             comment_ends: self.comment_ends,
             base: start,
             diags: Diagnostics::new(),
@@ -182,8 +187,8 @@ impl<'a> Prepared<'a> {
             error_regions: self.masks.to_vec(),
             too_deep: None,
             first_decl: None,
-            fast: self.fast,
-            fast_used: 0,
+            fast: fast.into_iter().peekable(),
+            fast_lost: false,
         };
         let mut out = ast::SchemaFile {
             file: self.file,
@@ -199,11 +204,13 @@ impl<'a> Prepared<'a> {
             Err(_) => return None,
         }
         cx.report_dangling_docs();
+        if cx.fast_lost || cx.fast.peek().is_some() {
+            return None;
+        }
         Some(Part {
             imports: out.imports,
             decls: out.decls,
             diags: cx.diags,
-            fast_used: cx.fast_used,
         })
     }
 }
@@ -227,10 +234,10 @@ pub(crate) struct Lower<'a> {
     too_deep: Option<Span>,
     /// The first declaration of the file, for `import` order.
     first_decl: Option<Span>,
-    /// Body lines read by `fast_line`, in file order.
-    fast: &'a [(ast::Field, usize)],
-    /// How many of them were placed into models.
-    fast_used: usize,
+    /// Body lines read by `fast_line` and not yet placed into a model.
+    fast: std::iter::Peekable<std::vec::IntoIter<ast::Field>>,
+    /// Set when a line read by `fast_line` did not land in a model.
+    fast_lost: bool,
 }
 
 impl<'a> Lower<'a> {

@@ -48,7 +48,6 @@ fn halves_at(file: &Prepared<'_>, cut: usize) -> Option<Part> {
     let mut whole = first;
     whole.decls.extend(second.decls);
     whole.diags.extend(second.diags);
-    whole.fast_used += second.fast_used;
     Some(whole)
 }
 
