@@ -51,13 +51,13 @@ fn halves_at(file: &Prepared<'_>, cut: usize) -> Option<Part> {
     Some(whole)
 }
 
-/// The first declaration start outside every bracket after 41% of the
+/// The first declaration start outside every bracket after 28% of the
 /// file. The worker gets the larger part: the calling thread has scanned
 /// the file before and goes on to check the schema after (the share that
 /// evens both threads' instruction counts on cal.com, see
 /// `docs/benchmarks.md`).
 fn cut_point(file: &Prepared<'_>) -> Option<usize> {
-    cut_points(file, file.text.len() / 100 * 41).next()
+    cut_points(file, file.text.len() / 100 * 28).next()
 }
 
 /// The declaration starts from `from` on that are outside every bracket.
