@@ -455,6 +455,7 @@ mod tests {
     use zgen_diagnostics::FileId;
 
     use crate::parser::parse_opts;
+    use crate::parser::split::tests::collect;
 
     /// The recogniser on and off give the same tree (spans, docs and
     /// comments included) and the same diagnostics.
@@ -484,19 +485,6 @@ mod tests {
         files.extend(string_literals(&cases));
         let recognised: usize = files.iter().map(|t| same_with_and_without(t)).sum();
         assert!(recognised > 1000, "only {recognised} lines recognised");
-    }
-
-    fn collect(dir: &Path, out: &mut Vec<String>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for path in entries.filter_map(Result::ok).map(|e| e.path()) {
-            if path.is_dir() {
-                collect(&path, out);
-            } else if path.extension().is_some_and(|e| e == "zmodel") {
-                out.extend(std::fs::read_to_string(&path));
-            }
-        }
     }
 
     /// The `"…"` literals of Rust source with `\n`, `\t`, `\r`, `\"` and

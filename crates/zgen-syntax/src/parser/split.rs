@@ -104,7 +104,7 @@ fn a_core_is_free() -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::cell::RefCell;
     use std::path::Path;
 
@@ -182,7 +182,8 @@ mod tests {
         "model A {\n  id Int @id\n}\nnot a decl\nmodel B {\n  id Int @id\n}\n",
     ];
 
-    fn collect(dir: &Path, out: &mut Vec<String>) {
+    /// The `.zmodel` files under `dir`, read.
+    pub(in crate::parser) fn collect(dir: &Path, out: &mut Vec<String>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
