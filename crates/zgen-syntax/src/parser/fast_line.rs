@@ -41,6 +41,10 @@ const DECL_WORDS: &[&str] = &[
     "import",
 ];
 
+/// Deeper argument lists and arrays are left to pest, whose lowering
+/// bounds the depth of expression trees (`expr::MAX_EXPR_DEPTH`).
+const MAX_NESTING: usize = 8;
+
 /// Words the grammar reads as something other than a reference.
 const VALUE_WORDS: &[&str] = &["this", "null", "in", "Unsupported"];
 
@@ -77,6 +81,7 @@ pub(super) fn find(
                 text,
                 bytes: text.as_bytes(),
                 pos: at,
+                nesting: 0,
             };
             if let Some(field) = line.field() {
                 out.push((field, line.pos));
@@ -104,6 +109,8 @@ struct Line<'t> {
     text: &'t str,
     bytes: &'t [u8],
     pos: usize,
+    /// Argument lists and arrays open around `pos`.
+    nesting: usize,
 }
 
 impl Line<'_> {
@@ -254,6 +261,16 @@ impl Line<'_> {
 
     /// `( arg, name: arg )`, blanks allowed inside.
     fn args(&mut self) -> Option<Vec<Arg>> {
+        self.nesting += 1;
+        let args = self.arg_list();
+        self.nesting -= 1;
+        args
+    }
+
+    fn arg_list(&mut self) -> Option<Vec<Arg>> {
+        if self.nesting > MAX_NESTING {
+            return None;
+        }
         self.eat(b'(');
         self.spaces();
         let mut out = Vec::new();
@@ -368,6 +385,16 @@ impl Line<'_> {
     }
 
     fn array(&mut self) -> Option<ExprKind> {
+        self.nesting += 1;
+        let array = self.array_items();
+        self.nesting -= 1;
+        array
+    }
+
+    fn array_items(&mut self) -> Option<ExprKind> {
+        if self.nesting > MAX_NESTING {
+            return None;
+        }
         self.eat(b'[');
         self.spaces();
         let mut items = Vec::new();
@@ -487,6 +514,18 @@ mod tests {
         let recognised: usize = files.iter().map(|t| same_with_and_without(t)).sum();
         println!("{recognised} lines recognised");
         assert!(recognised > least, "only {recognised} lines recognised");
+    }
+
+    /// Nesting up to the guard's limit is pest's to judge.
+    #[test]
+    fn deep_arguments_parse_the_same_with_fast_lines() {
+        for n in [7, 8, 9, 60, 127, 130] {
+            let call = format!("{}1{}", "f(".repeat(n), ")".repeat(n));
+            let array = format!("{}1{}", "[".repeat(n), "]".repeat(n));
+            for value in [call, array] {
+                same_with_and_without(&format!("model A {{\n  id Int @id @default({value})\n}}\n"));
+            }
+        }
     }
 
     /// The `"…"` literals of Rust source with `\n`, `\t`, `\r`, `\"` and
