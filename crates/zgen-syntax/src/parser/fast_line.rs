@@ -261,16 +261,21 @@ impl Line<'_> {
 
     /// `( arg, name: arg )`, blanks allowed inside.
     fn args(&mut self) -> Option<Vec<Arg>> {
+        self.nested(Self::arg_list)
+    }
+
+    /// `read` one level deeper, declined past [`MAX_NESTING`].
+    fn nested<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        if self.nesting >= MAX_NESTING {
+            return None;
+        }
         self.nesting += 1;
-        let args = self.arg_list();
+        let out = read(self);
         self.nesting -= 1;
-        args
+        out
     }
 
     fn arg_list(&mut self) -> Option<Vec<Arg>> {
-        if self.nesting > MAX_NESTING {
-            return None;
-        }
         self.eat(b'(');
         self.spaces();
         let mut out = Vec::new();
@@ -385,16 +390,10 @@ impl Line<'_> {
     }
 
     fn array(&mut self) -> Option<ExprKind> {
-        self.nesting += 1;
-        let array = self.array_items();
-        self.nesting -= 1;
-        array
+        self.nested(Self::array_items)
     }
 
     fn array_items(&mut self) -> Option<ExprKind> {
-        if self.nesting > MAX_NESTING {
-            return None;
-        }
         self.eat(b'[');
         self.spaces();
         let mut items = Vec::new();
