@@ -7,6 +7,7 @@
 mod decls;
 mod docs;
 mod expr;
+mod fast_line;
 mod guard;
 mod model;
 mod names;
@@ -36,6 +37,17 @@ pub fn parse(file: FileId, text: &str) -> (ast::SchemaFile, Diagnostics) {
 fn parse_with(
     file: FileId,
     text: &str,
+    in_parts: &dyn Fn(&Prepared<'_>) -> Option<Part>,
+) -> (ast::SchemaFile, Diagnostics) {
+    parse_opts(file, text, true, in_parts)
+}
+
+/// [`parse_with`], with or without the recogniser of common body lines
+/// (`fast_line`).
+fn parse_opts(
+    file: FileId,
+    text: &str,
+    fast_lines: bool,
     in_parts: &dyn Fn(&Prepared<'_>) -> Option<Part>,
 ) -> (ast::SchemaFile, Diagnostics) {
     let mut diags = Diagnostics::new();
@@ -68,6 +80,7 @@ fn parse_with(
         docs: &scan.docs,
         masks: &masks,
         scan: &scan,
+        fast_lines: fast_lines && masks.is_empty(),
     };
     let part = in_parts(&prepared).unwrap_or_else(|| prepared.whole());
     diags.extend(part.diags);
@@ -94,6 +107,8 @@ struct Prepared<'a> {
     /// Ranges blanked out and already reported.
     masks: &'a [(usize, usize)],
     scan: &'a comments::Scan,
+    /// Whether common body lines are read by `fast_line` rather than pest.
+    fast_lines: bool,
 }
 
 /// The lowered top-level elements of a file or of one part of it.
@@ -118,17 +133,53 @@ impl<'a> Prepared<'a> {
     /// Parses and lowers `text[start..end]`, which begins at a declaration
     /// (or the file start) and ends at one (or the file end). When pest
     /// fails: `None`, or with `recover` one parse per declaration.
+    ///
+    /// Common body lines are read by `fast_line` and blanked out of what
+    /// pest sees; when that parse reports an error (or a line read so did
+    /// not land in a model) the range is parsed again by pest alone, so
+    /// that pest says what is wrong.
     fn lower(&self, start: usize, end: usize, recover: bool) -> Option<Part> {
-        let chunk = self.text.get(start..end)?;
+        if self.fast_lines {
+            let fast = fast_line::find(self.file, self.text, self.scan, start, end);
+            if !fast.is_empty() {
+                let mut blanked = self.text.as_bytes().to_vec();
+                for (field, line_end) in &fast {
+                    if let Some(line) = blanked.get_mut(field.span.start as usize..*line_end) {
+                        line.fill(b' ');
+                    }
+                }
+                // only ASCII lines are blanked, so the text stays UTF-8
+                let blanked = String::from_utf8(blanked).unwrap_or_default();
+                let fields = fast.into_iter().map(|(f, _)| f).collect();
+                let part = self.lower_text(&blanked, fields, start, end, recover);
+                if part.as_ref().is_some_and(|p| !p.diags.has_errors()) {
+                    return part;
+                }
+            }
+        }
+        self.lower_text(self.text, Vec::new(), start, end, recover)
+    }
+
+    /// [`Prepared::lower`] of `text` (the file text, possibly with the
+    /// `fast` lines blanked); `None` also when a `fast` line was lost.
+    fn lower_text(
+        &self,
+        text: &str,
+        fast: Vec<ast::Field>,
+        start: usize,
+        end: usize,
+        recover: bool,
+    ) -> Option<Part> {
+        let chunk = text.get(start..end)?;
         // a doc run belongs to the element at its anchor (the file end for
         // trailing runs)
         let docs = self
             .docs
             .iter()
-            .filter(|d| d.anchor >= start && (d.anchor < end || end == self.text.len()));
+            .filter(|d| d.anchor >= start && (d.anchor < end || end == text.len()));
         let mut cx = Lower {
             file: self.file,
-            text: self.text,
+            text,
             comment_ends: self.comment_ends,
             base: start,
             diags: Diagnostics::new(),
@@ -136,6 +187,8 @@ impl<'a> Prepared<'a> {
             error_regions: self.masks.to_vec(),
             too_deep: None,
             first_decl: None,
+            fast: fast.into_iter().peekable(),
+            fast_lost: false,
         };
         let mut out = ast::SchemaFile {
             file: self.file,
@@ -151,6 +204,9 @@ impl<'a> Prepared<'a> {
             Err(_) => return None,
         }
         cx.report_dangling_docs();
+        if cx.fast_lost || cx.fast.peek().is_some() {
+            return None;
+        }
         Some(Part {
             imports: out.imports,
             decls: out.decls,
@@ -178,6 +234,10 @@ pub(crate) struct Lower<'a> {
     too_deep: Option<Span>,
     /// The first declaration of the file, for `import` order.
     first_decl: Option<Span>,
+    /// Body lines read by `fast_line` and not yet placed into a model.
+    fast: std::iter::Peekable<std::vec::IntoIter<ast::Field>>,
+    /// Set when a line read by `fast_line` did not land in a model.
+    fast_lost: bool,
 }
 
 impl<'a> Lower<'a> {

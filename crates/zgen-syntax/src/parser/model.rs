@@ -73,6 +73,7 @@ impl<'a> Lower<'a> {
                 _ => {}
             }
         }
+        self.adopt_fast_fields(span, &mut members);
         // G-7, G-8: the grammar has no `with`/`extends` on views and no
         // `extends` on types
         let misplaced = match kind {

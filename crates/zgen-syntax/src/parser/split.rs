@@ -51,13 +51,13 @@ fn halves_at(file: &Prepared<'_>, cut: usize) -> Option<Part> {
     Some(whole)
 }
 
-/// The first declaration start outside every bracket after 41% of the
+/// The first declaration start outside every bracket after 28% of the
 /// file. The worker gets the larger part: the calling thread has scanned
 /// the file before and goes on to check the schema after (the share that
 /// evens both threads' instruction counts on cal.com, see
 /// `docs/benchmarks.md`).
 fn cut_point(file: &Prepared<'_>) -> Option<usize> {
-    cut_points(file, file.text.len() / 100 * 41).next()
+    cut_points(file, file.text.len() / 100 * 28).next()
 }
 
 /// The declaration starts from `from` on that are outside every bracket.
@@ -104,7 +104,7 @@ fn a_core_is_free() -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::cell::RefCell;
     use std::path::Path;
 
@@ -182,7 +182,8 @@ mod tests {
         "model A {\n  id Int @id\n}\nnot a decl\nmodel B {\n  id Int @id\n}\n",
     ];
 
-    fn collect(dir: &Path, out: &mut Vec<String>) {
+    /// The `.zmodel` files under `dir`, read.
+    pub(in crate::parser) fn collect(dir: &Path, out: &mut Vec<String>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
