@@ -21,7 +21,7 @@ mod writer;
 
 pub use names::{camel, snake};
 pub use types::DateTimes;
-use zgen_sema::Schema;
+use zgen_sema::{ModelId, Schema};
 
 /// One generated file: a path relative to the output folder, and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,15 +91,17 @@ pub fn generate_for(engine: &zgen_runtime::Engine, options: &Options) -> Vec<Gen
         .collect();
     let compiled = engine.to_compiled();
     let tag = tag(&[&compiled, format!("{options:?}").as_bytes()]);
+    let ids: Vec<ModelId> = models.iter().map(|(id, _)| *id).collect();
+    let (root, files) = root_and_model_files(schema, &ids, options, &modules, &tag);
     let mut out = Vec::with_capacity(models.len() + 2);
     out.push(GeneratedFile {
         path: ROOT_FILE.to_string(),
-        contents: root::root_file(schema, options, &modules),
+        contents: root,
     });
-    for ((id, _), (_, file)) in models.iter().zip(&modules) {
+    for ((_, file), contents) in modules.iter().zip(files) {
         out.push(GeneratedFile {
             path: file.clone(),
-            contents: model::model_file(schema, *id, options.datetime, &tag),
+            contents,
         });
     }
     out.push(GeneratedFile {
@@ -107,6 +109,39 @@ pub fn generate_for(engine: &zgen_runtime::Engine, options: &Options) -> Vec<Gen
         contents: compiled,
     });
     out
+}
+
+/// The root module and the model files, in `ids` order. The files are
+/// independent of each other, so with a second core the later ones are
+/// written on a second thread; the output is the same either way.
+fn root_and_model_files(
+    schema: &Schema,
+    ids: &[ModelId],
+    options: &Options,
+    modules: &[(String, String)],
+    tag: &str,
+) -> (Vec<u8>, Vec<Vec<u8>>) {
+    let files = |ids: &[ModelId]| -> Vec<Vec<u8>> {
+        ids.iter()
+            .map(|id| model::model_file(schema, *id, options.datetime, tag))
+            .collect()
+    };
+    let root = || root::root_file(schema, options, modules);
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    if cores < 2 || ids.len() < 8 {
+        return (root(), files(ids));
+    }
+    // The calling thread also writes the root module (about a quarter of
+    // the model files' work), so it takes fewer of them.
+    let (mine, theirs) = ids.split_at(ids.len() * 3 / 8);
+    std::thread::scope(|scope| {
+        let worker = scope.spawn(|| files(theirs));
+        let root = root();
+        let mut all = files(mine);
+        // writing files does not panic; if it did, redo the part here
+        all.extend(worker.join().unwrap_or_else(|_| files(theirs)));
+        (root, all)
+    })
 }
 
 /// Eight hex digits of an FNV-1a hash of the compiled schema and the
