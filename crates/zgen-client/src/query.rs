@@ -83,51 +83,35 @@ pub mod ops {
         };
     }
 
-    /// `findMany`: the engine's rows are read into the structs (or
-    /// shapes) without a JSON object per row
-    /// (`zgen_runtime::Client::find_many_as`).
-    pub struct FindMany;
-    impl<M: Model> Op<M> for FindMany {
-        const NAME: &'static str = "findMany";
-        type Output<R> = Vec<R>;
-        fn decode<R: DeserializeOwned>(result: Json) -> Result<Vec<R>> {
-            decode(result)
-        }
-        fn run<R: DeserializeOwned>(
-            client: &zgen_runtime::Client<'_>,
-            args: &Json,
-        ) -> Result<Vec<R>> {
-            client
-                .find_many_as(M::NAME, args)?
-                .map_err(|e| Error::Decode(e.to_string()))
-        }
+    /// Operations whose rows are read straight into `R`, without a JSON
+    /// object per row (`zgen_runtime::Client::find_many_as` and
+    /// `find_unique_as`).
+    macro_rules! row_op {
+        ($marker:ident, $name:literal, $out:ident, $read:ident; $($cap:ident),*) => {
+            pub struct $marker;
+            impl<M: Model> Op<M> for $marker {
+                const NAME: &'static str = $name;
+                type Output<R> = $out<R>;
+                fn decode<R: DeserializeOwned>(result: Json) -> Result<$out<R>> {
+                    decode(result)
+                }
+                fn run<R: DeserializeOwned>(
+                    client: &zgen_runtime::Client<'_>,
+                    args: &Json,
+                ) -> Result<$out<R>> {
+                    client
+                        .$read(M::NAME, args)?
+                        .map_err(|e| Error::Decode(e.to_string()))
+                }
+            }
+            $(impl $cap for $marker {})*
+        };
     }
-    impl Filtered for FindMany {}
-    impl Paged for FindMany {}
-    impl Shaped for FindMany {}
 
+    row_op!(FindMany, "findMany", Vec, find_many_as; Filtered, Paged, Shaped);
+    row_op!(FindUnique, "findUnique", Option, find_unique_as; Shaped);
     op!(FindFirst, "findFirst", Option<R>, decode; Filtered, Paged, Shaped);
     op!(FindFirstOrThrow, "findFirstOrThrow", R, decode; Filtered, Paged, Shaped);
-
-    /// `findUnique`: the row is read as `findMany`'s are
-    /// (`zgen_runtime::Client::find_unique_as`).
-    pub struct FindUnique;
-    impl<M: Model> Op<M> for FindUnique {
-        const NAME: &'static str = "findUnique";
-        type Output<R> = Option<R>;
-        fn decode<R: DeserializeOwned>(result: Json) -> Result<Option<R>> {
-            decode(result)
-        }
-        fn run<R: DeserializeOwned>(
-            client: &zgen_runtime::Client<'_>,
-            args: &Json,
-        ) -> Result<Option<R>> {
-            client
-                .find_unique_as(M::NAME, args)?
-                .map_err(|e| Error::Decode(e.to_string()))
-        }
-    }
-    impl Shaped for FindUnique {}
 
     op!(FindUniqueOrThrow, "findUniqueOrThrow", R, decode; Shaped);
     op!(Count, "count", i64, decode; Filtered, Paged);
