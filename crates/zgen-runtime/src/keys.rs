@@ -69,13 +69,6 @@ pub(crate) fn unique_keys(schema: &Schema, model: ModelId) -> Vec<UniqueKey> {
     keys
 }
 
-/// The compound key named `name`, if any.
-pub(crate) fn compound(schema: &Schema, model: ModelId, name: &str) -> Option<UniqueKey> {
-    unique_keys(schema, model)
-        .into_iter()
-        .find(|k| k.name.as_deref() == Some(name))
-}
-
 impl Client<'_> {
     /// Checks that a `where` names a unique criterion with plain values, as
     /// `findUnique`, `update`, `delete` and `upsert` require.

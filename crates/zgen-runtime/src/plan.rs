@@ -209,6 +209,10 @@ impl ShapeKey {
         self.0.extend_from_slice(name.as_bytes());
     }
 
+    pub(crate) fn field(&mut self, field: FieldId) {
+        self.0.extend_from_slice(&field.index.to_le_bytes());
+    }
+
     pub(crate) fn value(&mut self, value: &Json) {
         self.0.push(b'=');
         // Writing JSON into a Vec cannot fail.

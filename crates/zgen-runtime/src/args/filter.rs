@@ -186,7 +186,8 @@ impl<'c, 'a> Filters<'c, 'a> {
         value: &Json,
     ) -> Result<Pred> {
         let schema = self.client.schema();
-        let Some(k) = crate::keys::compound(schema, model, key) else {
+        let keys = self.client.unique_keys(model);
+        let Some(k) = keys.iter().find(|k| k.name.as_deref() == Some(key)) else {
             return Err(self.invalid(model, format!("unknown field `{key}` in `where`")));
         };
         let Json::Object(values) = value else {

@@ -305,7 +305,7 @@ impl<'a> Client<'a> {
         let mut key = ShapeKey::new("insert", model);
         key.0.push(u8::from(skip_duplicates));
         for (field, _) in values {
-            key.0.extend_from_slice(&field.index.to_le_bytes());
+            key.field(*field);
         }
         let text = self.text(key.0, || {
             let d = self.dialect();

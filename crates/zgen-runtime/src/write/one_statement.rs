@@ -150,10 +150,10 @@ impl Client<'_> {
         }
         key.0.push(u8::from(returning.is_some()));
         for (field, _) in &assignments {
-            key.0.extend_from_slice(&field.index.to_le_bytes());
+            key.field(*field);
         }
         for a in &arithmetic {
-            key.0.extend_from_slice(&a.field.index.to_le_bytes());
+            key.field(a.field);
             key.name(a.sign);
         }
         let first = slots.len();
