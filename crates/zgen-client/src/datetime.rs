@@ -222,6 +222,16 @@ impl<T: DateTimeValue> DateTimeField for Vec<T> {
     }
 }
 
+/// A DateTime field as its text, for serde (what `record!` writes).
+#[doc(hidden)]
+pub struct AsText<'a, T>(pub &'a T);
+
+impl<T: DateTimeField> Serialize for AsText<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.write(s)
+    }
+}
+
 /// `#[serde(with = "zc::datetime")]`
 pub fn serialize<T: DateTimeField, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
     value.write(s)

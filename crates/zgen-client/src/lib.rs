@@ -17,6 +17,8 @@ mod filter;
 #[cfg(feature = "tokio")]
 mod pool;
 mod query;
+#[doc(hidden)]
+pub mod record;
 mod session;
 #[doc(hidden)]
 pub mod shape;

@@ -4,7 +4,7 @@
 
 use crate::names;
 use crate::shape::shape_table;
-use crate::types::{maybe_absent, queryable, role, serde_with, visible, writable, DateTimes, Role};
+use crate::types::{is_date, maybe_absent, queryable, role, visible, writable, DateTimes, Role};
 use crate::writer::{string, Rust};
 use zgen_sema::{Field, Model, ModelId, Schema};
 
@@ -86,56 +86,54 @@ pub fn model_file(schema: &Schema, id: ModelId, dt: DateTimes, tag: &str) -> Vec
     w.finish()
 }
 
-/// The model struct, as results deserialize into it.
+/// The model struct, as results deserialize into it, and its
+/// `zc::record!` line: serde through `zgen_client::record`'s generic path
+/// (one call per field) rather than serde's derives, which cost a crate
+/// holding the generated code most of its type and borrow checking.
 fn record(w: &mut Rust, model: &Model, name: &str, members: &[Member<'_>]) {
     docs(w, &model.docs);
-    serde_struct(w);
+    w.line(&["#[derive(Debug, Clone, PartialEq)]"]);
     w.open(&["pub struct ", name]);
     let mut has_many = false;
-    for Member {
-        field: f,
-        role,
-        ident: id,
-        ..
-    } in members
-    {
-        docs(w, &f.docs);
-        let mut serde = Vec::new();
-        if id.trim_start_matches("r#") != f.name {
-            serde.push(format!("rename = {}", string(&f.name)));
-        }
-        serde.extend(serde_with(f));
-        let ty = match role {
+    let mut fields = Vec::new();
+    for m in members {
+        docs(w, &m.field.docs);
+        let (ty, kind) = match &m.role {
             Role::Relation { model, many } => {
                 has_many |= many;
                 let other = names::ty(model, "");
-                serde.push("default".to_string());
-                serde.push("skip_serializing_if = \"Option::is_none\"".to_string());
-                if *many {
+                let ty = if *many {
                     format!("Option<Vec<{other}>>")
                 } else {
                     format!("Option<Box<{other}>>")
+                };
+                (ty, "skip")
+            }
+            Role::Value { ty, .. } => {
+                let kind = if is_date(m.field) { "date" } else { "value" };
+                if maybe_absent(m.field) {
+                    (format!("Option<{ty}>"), kind)
+                } else {
+                    (ty.clone(), kind)
                 }
             }
-            Role::Value { ty, .. } if maybe_absent(f) => {
-                serde.push("default".to_string());
-                format!("Option<{ty}>")
-            }
-            Role::Value { ty, .. } => ty.clone(),
         };
-        if !serde.is_empty() {
-            w.list("#[serde(", &serde, ")]", false);
-        }
-        w.field(id, &ty);
+        w.field(&m.ident, &ty);
+        fields.push([m.ident.clone(), m.key.clone(), kind.to_string()]);
     }
     if has_many {
         w.doc(" Related-row counts, when `_count` is included.");
-        w.line(&[
-            "#[serde(rename = \"_count\", default, skip_serializing_if = \"Option::is_none\")]",
-        ]);
-        w.line(&["pub relation_counts: Option<zc::serde_json::Value>,"]);
+        w.field("relation_counts", "Option<zc::serde_json::Value>");
+        fields.push(["relation_counts", "\"_count\"", "skip"].map(str::to_string));
     }
     w.close();
+    // `Post, "Post", id "id" value, …`: the words of each field, the
+    // fields separated by commas as `Rust::fill` separates its tokens.
+    let fields: Vec<String> = fields.iter().map(|f| f.join(" ")).collect();
+    let quoted = string(&model.name);
+    let mut tokens: Vec<&str> = vec![name, &quoted];
+    tokens.extend(fields.iter().map(String::as_str));
+    w.fill("zc::record! {", &tokens, "}");
 }
 
 /// The attributes of a struct that results (or JSON values) deserialize

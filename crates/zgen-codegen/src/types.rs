@@ -89,8 +89,13 @@ fn scalar(s: Scalar, dt: DateTimes) -> &'static str {
 /// `with = "zc::datetime"` for DateTime fields (ZenStack's text in either
 /// crate): one entry of a `#[serde(...)]` list.
 pub fn serde_with(field: &Field) -> Option<String> {
+    is_date(field).then(|| "with = \"zc::datetime\"".to_string())
+}
+
+/// A `DateTime` field (or a list of them): read and written as ZenStack's
+/// text through `zgen_client::datetime`.
+pub fn is_date(field: &Field) -> bool {
     matches!(field.ty.kind, FieldTypeKind::Scalar(Scalar::DateTime))
-        .then(|| "with = \"zc::datetime\"".to_string())
 }
 
 /// The field may be absent or null in a result: optional, omitted by

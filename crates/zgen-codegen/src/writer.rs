@@ -93,24 +93,13 @@ impl Rust {
 
     /// Tokens of a brace-delimited macro call, `head` then the tokens
     /// separated by commas and filled into lines one level deeper (as
-    /// prettyplease prints a macro it does not know), then `tail`.
+    /// prettyplease prints a macro it does not know), then `tail`. A token
+    /// may be several words (`id "id" value`), which break apart.
     pub fn fill(&mut self, head: &str, tokens: &[&str], tail: &str) {
         self.line(&[head]);
         self.depth += 1;
-        let last = tokens.len().saturating_sub(1);
-        let words: Vec<String> = tokens
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                if i < last {
-                    format!("{t},")
-                } else {
-                    t.to_string()
-                }
-            })
-            .collect();
-        let words: Vec<&str> = words.iter().map(String::as_str).collect();
-        self.words(&words);
+        let text = tokens.join(", ");
+        self.words(&text.split(' ').collect::<Vec<_>>());
         self.depth -= 1;
         self.line(&[tail]);
     }
