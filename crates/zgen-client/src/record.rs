@@ -105,9 +105,7 @@ where
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut fields = Fields {
             keys: self.keys,
-            values: std::iter::repeat_with(|| None)
-                .take(self.keys.len())
-                .collect(),
+            values: vec![None; self.keys.len()],
             next: 0,
         };
         let mut hint = 0;
@@ -117,7 +115,10 @@ where
         })? {
             match slot {
                 Some(i) => {
-                    fields.values[i] = Some(map.next_value::<Json>()?);
+                    let value = map.next_value::<Json>()?;
+                    if let Some(slot) = fields.values.get_mut(i) {
+                        *slot = Some(value);
+                    }
                     hint = i + 1;
                 }
                 None => {
