@@ -68,8 +68,13 @@ pub mod ops {
             .ok_or_else(|| Error::Decode(format!("expected `{{count}}`, got `{result}`")))
     }
 
+    /// An operation marker. With `rows: read`, its rows are read straight
+    /// into `R` by the engine's `read` (`find_many_as` and its siblings)
+    /// without a JSON object per row; otherwise the engine's JSON result
+    /// goes through `decode`.
     macro_rules! op {
-        ($(#[$doc:meta])* $marker:ident, $name:literal, $out:ty, $decode:expr; $($cap:ident),*) => {
+        ($(#[$doc:meta])* $marker:ident, $name:literal, $out:ty, $decode:expr $(, rows: $read:ident)?;
+         $($cap:ident),*) => {
             $(#[$doc])*
             pub struct $marker;
             impl<M: Model> Op<M> for $marker {
@@ -78,38 +83,23 @@ pub mod ops {
                 fn decode<R: DeserializeOwned>(result: Json) -> Result<$out> {
                     $decode(result)
                 }
+                $(
+                    fn run<R: DeserializeOwned>(
+                        client: &zgen_runtime::Client<'_>,
+                        args: &Json,
+                    ) -> Result<$out> {
+                        client
+                            .$read(M::NAME, args)?
+                            .map_err(|e| Error::Decode(e.to_string()))
+                    }
+                )?
             }
             $(impl $cap for $marker {})*
         };
     }
 
-    /// Operations whose rows are read straight into `R`, without a JSON
-    /// object per row (`zgen_runtime::Client::find_many_as` and
-    /// `find_unique_as`).
-    macro_rules! row_op {
-        ($marker:ident, $name:literal, $out:ident, $read:ident; $($cap:ident),*) => {
-            pub struct $marker;
-            impl<M: Model> Op<M> for $marker {
-                const NAME: &'static str = $name;
-                type Output<R> = $out<R>;
-                fn decode<R: DeserializeOwned>(result: Json) -> Result<$out<R>> {
-                    decode(result)
-                }
-                fn run<R: DeserializeOwned>(
-                    client: &zgen_runtime::Client<'_>,
-                    args: &Json,
-                ) -> Result<$out<R>> {
-                    client
-                        .$read(M::NAME, args)?
-                        .map_err(|e| Error::Decode(e.to_string()))
-                }
-            }
-            $(impl $cap for $marker {})*
-        };
-    }
-
-    row_op!(FindMany, "findMany", Vec, find_many_as; Filtered, Paged, Shaped);
-    row_op!(FindUnique, "findUnique", Option, find_unique_as; Shaped);
+    op!(FindMany, "findMany", Vec<R>, decode, rows: find_many_as; Filtered, Paged, Shaped);
+    op!(FindUnique, "findUnique", Option<R>, decode, rows: find_unique_as; Shaped);
     op!(FindFirst, "findFirst", Option<R>, decode; Filtered, Paged, Shaped);
     op!(FindFirstOrThrow, "findFirstOrThrow", R, decode; Filtered, Paged, Shaped);
 
@@ -122,13 +112,13 @@ pub mod ops {
     op!(
         /// The result is the engine's JSON, one object per group.
         GroupBy, "groupBy", Vec<Json>, decode; Filtered, Paged);
-    op!(Create, "create", R, decode; Shaped);
+    op!(Create, "create", R, decode, rows: create_as; Shaped);
     op!(CreateMany, "createMany", i64, count;);
     op!(CreateManyAndReturn, "createManyAndReturn", Vec<R>, decode; Shaped);
-    op!(Update, "update", R, decode; Shaped);
+    op!(Update, "update", R, decode, rows: update_as; Shaped);
     op!(UpdateMany, "updateMany", i64, count; Filtered);
     op!(UpdateManyAndReturn, "updateManyAndReturn", Vec<R>, decode; Filtered, Shaped);
-    op!(Upsert, "upsert", R, decode; Shaped);
+    op!(Upsert, "upsert", R, decode, rows: upsert_as; Shaped);
     op!(Delete, "delete", R, decode; Shaped);
     op!(DeleteMany, "deleteMany", i64, count; Filtered);
 }

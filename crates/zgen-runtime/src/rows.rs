@@ -1,7 +1,8 @@
-//! `findMany` and `findUnique` read into any serde type straight from the fetched rows, for
+//! `findMany`, `findUnique` and the single-row writes (`create`, `update`,
+//! `upsert`) read into any serde type straight from the fetched rows, for
 //! typed clients: the same arguments, rules and cached read plan
-//! ([`crate::plan`]) as `run("findMany")`, without building a JSON object
-//! per row that the caller would take apart again. Each value is converted
+//! ([`crate::plan`]) as `run`, without building a JSON object per row that
+//! the caller would take apart again. Each value is converted
 //! exactly as the JSON result converts it (`value::into_json`); only the
 //! objects around the values are not built. Reads with relations or
 //! `_count` are shaped as JSON first (they nest other reads' rows).
@@ -9,12 +10,13 @@
 use crate::args::object;
 use crate::args::select::{find_args, many_keys, FindArgs, UNIQUE_KEYS};
 use crate::engine::Client;
-use crate::error::Result;
-use crate::plan::{find_shape, Shape};
+use crate::error::{Error, Result};
+use crate::plan::{find_shape, read_back_shape, Shape};
 use crate::value::into_json;
+use crate::write::Written;
 use serde::de::value::StrDeserializer;
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::Value as Json;
+use serde_json::{Map, Value as Json};
 use zgen_policy::ir::Value;
 use zgen_sema::{Field, ModelId, Schema};
 
@@ -52,6 +54,55 @@ impl Client<'_> {
         Ok(rows.map(|rows| rows.into_iter().next()))
     }
 
+    /// `create` on `model`, the created row read back into `T` as
+    /// [`Self::find_unique_as`] reads rows.
+    pub fn create_as<T: DeserializeOwned>(
+        &self,
+        model: &str,
+        args: &Json,
+    ) -> Result<std::result::Result<T, DecodeError>> {
+        self.written_as(model, args, Client::create)
+    }
+
+    /// `update` on `model`, the updated row read back into `T`.
+    pub fn update_as<T: DeserializeOwned>(
+        &self,
+        model: &str,
+        args: &Json,
+    ) -> Result<std::result::Result<T, DecodeError>> {
+        self.written_as(model, args, Client::update)
+    }
+
+    /// `upsert` on `model`, the written row read back into `T`.
+    pub fn upsert_as<T: DeserializeOwned>(
+        &self,
+        model: &str,
+        args: &Json,
+    ) -> Result<std::result::Result<T, DecodeError>> {
+        self.written_as(model, args, Client::upsert)
+    }
+
+    /// Runs a single-row write, then reads the row back (P-95, P-111) as
+    /// `read_back` does.
+    fn written_as<'j, T: DeserializeOwned>(
+        &self,
+        model: &str,
+        args: &'j Json,
+        write: impl FnOnce(&Self, ModelId, &'j Map<String, Json>) -> Result<Written<'j>>,
+    ) -> Result<std::result::Result<T, DecodeError>> {
+        let id = self.model_id(model)?;
+        let raw = object(model, args)?;
+        let written = write(self, id, raw)?;
+        let shape = read_back_shape(id, raw, &written.id);
+        let rows: std::result::Result<Vec<T>, _> =
+            self.rows_as(id, &written.result, Some(shape))?;
+        Ok(match rows.map(|rows| rows.into_iter().next()) {
+            Ok(Some(row)) => Ok(row),
+            Ok(None) => return Err(Error::cannot_read_back(model)),
+            Err(e) => Err(e),
+        })
+    }
+
     fn rows_as<T: DeserializeOwned>(
         &self,
         id: ModelId,
@@ -60,7 +111,12 @@ impl Client<'_> {
     ) -> Result<std::result::Result<T, DecodeError>> {
         let fetched = self.fetch_planned(id, shape, args)?;
         let selection = &args.selection;
-        if !selection.relations.is_empty() || !selection.counts.is_empty() {
+        // relations and counts nest other reads' rows; a delegate base
+        // merges its sub-models' fields
+        if !selection.relations.is_empty()
+            || !selection.counts.is_empty()
+            || zgen_policy::delegate::is_delegate(self.schema(), id)
+        {
             let rows = self.shape(id, selection, fetched)?;
             return Ok(T::deserialize(Json::Array(rows)));
         }
