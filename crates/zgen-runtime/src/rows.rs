@@ -3,22 +3,22 @@
 //! typed clients: the same arguments, rules and cached read plan
 //! ([`crate::plan`]) as `run`, without building a JSON object per row that
 //! the caller would take apart again. Each value is converted
-//! exactly as the JSON result converts it (`value::into_json`); only the
-//! objects around the values are not built. Reads with relations or
-//! `_count` are shaped as JSON first (they nest other reads' rows).
+//! exactly as the JSON result converts it (`row_json`); only the objects
+//! around the values are not built. Reads with relations or `_count` are
+//! shaped as JSON first (they nest other reads' rows), as are the other
+//! reads that `Client::find_planned_as` does not read flat.
 
 use crate::args::object;
 use crate::args::select::{find_args, many_keys, FindArgs, UNIQUE_KEYS};
 use crate::engine::Client;
 use crate::error::{Error, Result};
 use crate::plan::{find_shape, read_back_shape, Shape};
-use crate::value::into_json;
+use crate::row_json;
 use crate::write::Written;
 use serde::de::value::StrDeserializer;
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value as Json};
-use zgen_policy::ir::Value;
-use zgen_sema::{Field, ModelId, Schema};
+use zgen_sema::ModelId;
 
 /// A result that did not fit the requested type.
 pub type DecodeError = serde_json::Error;
@@ -109,47 +109,46 @@ impl Client<'_> {
         args: &FindArgs<'_>,
         shape: Option<Shape>,
     ) -> Result<std::result::Result<T, DecodeError>> {
-        let fetched = self.fetch_planned(id, shape, args)?;
-        let selection = &args.selection;
-        // relations and counts nest other reads' rows; a delegate base
-        // merges its sub-models' fields
-        if !selection.relations.is_empty()
-            || !selection.counts.is_empty()
-            || zgen_policy::delegate::is_delegate(self.schema(), id)
-        {
-            let rows = self.shape(id, selection, fetched)?;
-            return Ok(T::deserialize(Json::Array(rows)));
-        }
+        let rows = self.find_planned_as(
+            id,
+            shape,
+            args,
+            |schema, columns, row| Ok(Found::Values(row_json::values(schema, columns, row)?)),
+            Found::Object,
+        )?;
         let schema = self.schema();
-        let slots = selection
+        let names: Vec<&str> = args
+            .selection
             .scalars
             .iter()
-            .map(|f| {
-                let slot = fetched.columns.iter().position(|c| c == f);
-                (schema.field(*f), slot)
-            })
+            .map(|f| schema.field(*f).name.as_str())
             .collect();
         Ok(T::deserialize(Rows {
-            schema,
-            slots,
-            rows: fetched.rows.into_iter(),
+            names: &names,
+            rows: rows.into_iter(),
         }))
     }
 }
 
-/// The rows as a sequence of maps: selected field name → value.
-struct Rows<'s> {
-    schema: &'s Schema,
-    /// Each selected field and where it sits in a fetched row.
-    slots: Vec<(&'s Field, Option<usize>)>,
-    rows: std::vec::IntoIter<Vec<Value>>,
+/// A row as a planned read returns it.
+enum Found {
+    /// A scalar-only row: the selected fields' values, in order.
+    Values(Vec<Json>),
+    /// A row shaped as JSON (with relations, counts or sub-model fields).
+    Object(Json),
 }
 
-/// One row as a map; `next` is the slot whose key was read last.
-struct Row<'r, 's> {
-    schema: &'s Schema,
-    slots: &'r [(&'s Field, Option<usize>)],
-    values: Vec<Value>,
+/// The rows as a sequence of maps: selected field name → value.
+struct Rows<'n> {
+    /// The selected fields' names, in the order of a row's values.
+    names: &'n [&'n str],
+    rows: std::vec::IntoIter<Found>,
+}
+
+/// One scalar-only row as a map; `next` is the index of the next key.
+struct Row<'n> {
+    names: &'n [&'n str],
+    values: std::vec::IntoIter<Json>,
     next: usize,
 }
 
@@ -177,7 +176,7 @@ macro_rules! deserialize_as {
 }
 
 deserialize_as!(Rows<'_>, visit_seq);
-deserialize_as!(Row<'_, '_>, visit_map);
+deserialize_as!(Row<'_>, visit_map);
 
 impl<'de> SeqAccess<'de> for Rows<'_> {
     type Error = DecodeError;
@@ -186,16 +185,17 @@ impl<'de> SeqAccess<'de> for Rows<'_> {
         &mut self,
         seed: S,
     ) -> Result<Option<S::Value>, DecodeError> {
-        let Some(values) = self.rows.next() else {
-            return Ok(None);
-        };
-        let row = Row {
-            schema: self.schema,
-            slots: &self.slots,
-            values,
-            next: 0,
-        };
-        seed.deserialize(row).map(Some)
+        match self.rows.next() {
+            None => Ok(None),
+            Some(Found::Object(object)) => seed.deserialize(object).map(Some),
+            Some(Found::Values(values)) => seed
+                .deserialize(Row {
+                    names: self.names,
+                    values: values.into_iter(),
+                    next: 0,
+                })
+                .map(Some),
+        }
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -203,39 +203,28 @@ impl<'de> SeqAccess<'de> for Rows<'_> {
     }
 }
 
-impl<'de> MapAccess<'de> for Row<'_, '_> {
+impl<'de> MapAccess<'de> for Row<'_> {
     type Error = DecodeError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, DecodeError> {
-        let Some((field, _)) = self.slots.get(self.next) else {
+        let Some(name) = self.names.get(self.next) else {
             return Ok(None);
         };
-        seed.deserialize(StrDeserializer::new(&field.name))
-            .map(Some)
+        self.next += 1;
+        seed.deserialize(StrDeserializer::new(name)).map(Some)
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(
         &mut self,
         seed: S,
     ) -> Result<S::Value, DecodeError> {
-        let value = match self.slots.get(self.next) {
-            Some((field, slot)) => {
-                let stored = slot
-                    .and_then(|k| self.values.get_mut(k))
-                    .map(std::mem::take)
-                    .unwrap_or(Value::Null);
-                into_json(self.schema, field, stored)
-            }
-            None => Json::Null,
-        };
-        self.next += 1;
-        seed.deserialize(value)
+        seed.deserialize(self.values.next().unwrap_or(Json::Null))
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.slots.len().saturating_sub(self.next))
+        Some(self.names.len().saturating_sub(self.next))
     }
 }
