@@ -11,14 +11,21 @@ use chat::db::{self, ChatCreate, User, UserCreate, UserWhereUnique};
 use chat::shop::{self, Account, AccountCreate, AccountWhereUnique, LineCreate, OrderCreate, Role};
 use zgen_client::rusqlite::Connection;
 use zgen_client::serde_json::{json, Value as Json};
-use zgen_client::{Filter, Shape, Sort, Write};
+use zgen_client::{Filter, Model, ModelClient, Shape, Sort, Write};
 
-/// The typed rows and the engine's rows for `raw`, the same arguments
-/// written by hand, read into `S`: they must be equal.
-fn same_as_engine<S: Shape + std::fmt::Debug + PartialEq>(typed: &[S], engine: Json, raw: Json) {
+/// `findMany` read into the shape `S`, checked against the engine's rows
+/// for `raw`, the same arguments written by hand in ZenStack's JSON.
+fn find_many<M, S>(models: ModelClient<'_, M>, raw: Json) -> Vec<S>
+where
+    M: Model,
+    S: Shape<Model = M> + std::fmt::Debug + PartialEq,
+{
     assert_eq!(Json::Object(S::args()), raw, "the shape's arguments");
+    let typed = models.find_many().shape::<S>().exec().unwrap();
+    let engine = models.find_many().arg(S::KEY, raw).exec_json().unwrap();
     let engine: Vec<S> = zgen_client::serde_json::from_value(engine).unwrap();
     assert_eq!(typed, engine);
+    typed
 }
 
 /// alice wrote "hi" and "lunch?" to bob, bob "lunch!" to alice; carol
@@ -66,14 +73,7 @@ fn a_count_counts_only_the_rows_the_user_may_read() {
     for me in &users {
         let client = db::client(&conn).unwrap();
         let client = client.with_auth(Some(me));
-        let typed = client.user().find_many().shape::<Mailbox>().exec().unwrap();
-        let engine = client
-            .user()
-            .find_many()
-            .arg("select", raw.clone())
-            .exec_json()
-            .unwrap();
-        same_as_engine(&typed, engine, raw.clone());
+        let typed: Vec<Mailbox> = find_many(client.user(), raw.clone());
         seen.push(typed.into_iter().map(|u| u._count).collect::<Vec<_>>());
     }
     // Chats are readable by their sender and receiver only.
@@ -98,19 +98,7 @@ fn a_count_in_an_include_takes_a_filter() {
     assert_eq!(typed._count, Lunches { sent: 1 }, "\"hi\" is no lunch");
     let raw =
         json!({"_count": {"select": {"sent": {"where": {"message": {"contains": "lunch"}}}}}});
-    let typed = as_alice
-        .user()
-        .find_many()
-        .shape::<UserWithLunches>()
-        .exec()
-        .unwrap();
-    let engine = as_alice
-        .user()
-        .find_many()
-        .arg("include", raw.clone())
-        .exec_json()
-        .unwrap();
-    same_as_engine(&typed, engine, raw);
+    let typed: Vec<UserWithLunches> = find_many(as_alice.user(), raw);
     let bobs = typed.iter().find(|u| u.id == bob.id).map(|u| u._count);
     assert_eq!(bobs, Some(Lunches { sent: 1 }));
 }
@@ -132,36 +120,16 @@ fn a_nested_relation_takes_where_order_by_and_take() {
         "sent": {"orderBy": [{"id": "desc"}], "take": 1, "select": {"message": true}},
         "received": {"where": {"message": {"startsWith": "lunch"}}},
     });
-    let typed = as_alice
-        .user()
-        .find_many()
-        .shape::<LastWord>()
-        .exec()
-        .unwrap();
-    let engine = as_alice
-        .user()
-        .find_many()
-        .arg("select", raw.clone())
-        .exec_json()
-        .unwrap();
-    same_as_engine(&typed, engine, raw);
+    let typed: Vec<LastWord> = find_many(as_alice.user(), raw);
     let text = |m: &str| LastText {
         message: m.to_string(),
     };
+    let received =
+        |u: &LastWord| -> Vec<String> { u.received.iter().map(|c| c.message.clone()).collect() };
     assert_eq!(typed[0].sent, [text("lunch?")], "alice's last message");
-    let received: Vec<&str> = typed[0]
-        .received
-        .iter()
-        .map(|c| c.message.as_str())
-        .collect();
-    assert_eq!(received, ["lunch!"], "related rows are model structs");
+    assert_eq!(received(&typed[0]), ["lunch!"], "as model structs");
     assert_eq!(typed[1].sent, [text("lunch!")], "bob's last message");
-    let received: Vec<&str> = typed[1]
-        .received
-        .iter()
-        .map(|c| c.message.as_str())
-        .collect();
-    assert_eq!(received, ["lunch?"], "\"hi\" filtered out");
+    assert_eq!(received(&typed[1]), ["lunch?"], "\"hi\" filtered out");
 }
 
 zgen_client::select!(shop::account => struct Customer {
@@ -227,19 +195,7 @@ fn nested_arguments_and_counts_two_levels_down() {
     for me in [&ann, &ben] {
         let client = shop::client(&conn).unwrap();
         let client = client.with_auth(Some(me));
-        let typed = client
-            .account()
-            .find_many()
-            .shape::<Customer>()
-            .exec()
-            .unwrap();
-        let engine = client
-            .account()
-            .find_many()
-            .arg("select", raw.clone())
-            .exec_json()
-            .unwrap();
-        same_as_engine(&typed, engine, raw.clone());
+        let typed: Vec<Customer> = find_many(client.account(), raw.clone());
         seen.push(typed);
     }
     let order = |number, skus: &[&str], lines| RecentOrder {
