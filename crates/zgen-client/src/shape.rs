@@ -20,6 +20,7 @@ use crate::args::{Model, Nested};
 use crate::Map;
 use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
+use std::marker::PhantomData;
 
 /// A result type declared with [`select!`](crate::select) or
 /// [`include!`](crate::include): the rows of `Model` as a query with
@@ -60,6 +61,43 @@ pub fn relation<M: Model>(base: Json, args: Nested<M>) -> Json {
         map.extend(shape);
     }
     Json::Object(map)
+}
+
+/// Reading arguments of one to-many relation of the shape `S` known only
+/// at run time, for [`Query::with`](crate::Query::with): `select!`
+/// declares one associated function per to-many relation of the shape,
+/// named after it (`Author::posts(Nested::new().take(n))`), that makes
+/// them with the related model's builders.
+pub struct RelationArgs<S> {
+    key: &'static str,
+    args: Map,
+    shape: PhantomData<fn() -> S>,
+}
+
+impl<S: Shape> RelationArgs<S> {
+    /// What the associated functions call, with `M` the model of the
+    /// relation `key`.
+    #[doc(hidden)]
+    pub fn new<M: Model>(key: &'static str, args: Nested<M>) -> Self {
+        let args = match args.into_json() {
+            Json::Object(map) => map,
+            _ => Map::new(),
+        };
+        RelationArgs {
+            key,
+            args,
+            shape: PhantomData,
+        }
+    }
+
+    /// Sets the arguments on the relation in `shape`, the shape's
+    /// `select` or `include`, over the arguments the macro gave it.
+    pub(crate) fn apply(self, shape: &mut Map) {
+        match shape.entry(self.key).or_insert(Json::Bool(true)) {
+            Json::Object(map) => map.extend(self.args),
+            other => *other = Json::Object(self.args),
+        }
+    }
 }
 
 /// A relation's `where` in a shape: a filter of `M`, the related model
@@ -120,6 +158,10 @@ pub fn counts<C: Counts>() -> Json {
 /// The arguments are `where`, `order_by` (repeated for tie-breakers),
 /// `skip` and `take`. They are expressions evaluated inside
 /// [`Shape::args`], a function: they cannot use the caller's variables.
+/// Values known only at run time go through
+/// [`Query::with`](crate::Query::with) and the associated function the
+/// macro declares for each to-many relation of the shape:
+/// `.with(Author::posts(Nested::new().take(n)))`.
 #[macro_export]
 macro_rules! select {
     ($($m:ident)::+ => $(#[$a:meta])* $vis:vis struct $name:ident { $($body:tt)* }) => {
@@ -273,15 +315,16 @@ macro_rules! __shape {
         ));
     };
     // A relation as the related model's struct.
-    (got [[$k:ident $p:ident [$($m:ident)::+] $($h:tt)*] [$($acc:tt)*] $items:tt [] $args:tt
-            ($($rest:tt)*)]
+    (got [[$k:ident $p:ident [$($m:ident)::+] $a:tt [$vis:vis] $name:ident] [$($acc:tt)*]
+            [$($items:tt)*] [] $args:tt ($($rest:tt)*)]
         [$f:ident $key:tt $many:ident $serde:tt]) => {
-        $crate::__shape!(@munch [$k $p [$($m)::+] $($h)*]
+        $crate::__shape!(@munch [$k $p [$($m)::+] $a [$vis] $name]
             [$($acc)* [$f $key $serde
                 ($crate::__shape!(@wrap $many $($m)::+::__ty::$f::__ty::__Model))
                 [$crate::__shape!(@relation [$($m)::+] $f $args
                     $crate::serde_json::Value::Bool(true))]]]
-            $items $($rest)*);
+            [$($items)* [$crate::__shape! { @with $many [$vis] $name [$($m)::+] $f $key }]]
+            $($rest)*);
     };
     // A relation as a nested shape, declared next to this one.
     (got [[$k:ident $p:ident [$($m:ident)::+] [$($a:tt)*] [$vis:vis] $name:ident]
@@ -290,18 +333,38 @@ macro_rules! __shape {
         $crate::__shape!(@munch [$k $p [$($m)::+] [$($a)*] [$vis] $name]
             [$($acc)* [$f $key $serde ($crate::__shape!(@wrap $many $n))
                 [$crate::__shape!(@relation [$($m)::+] $f $args $crate::shape::nested::<$n>())]]]
-            [$($items)* [$crate::select! { $($m)::+::__ty::$f => $vis struct $n { $($inner)* } }]]
+            [$($items)* [$crate::select! { $($m)::+::__ty::$f => $vis struct $n { $($inner)* } }]
+                [$crate::__shape! { @with $many [$vis] $name [$($m)::+] $f $key }]]
             $($rest)*);
     };
     // A relation as a shape declared elsewhere, of the related model.
-    (got [[$k:ident $p:ident [$($m:ident)::+] $($h:tt)*] [$($acc:tt)*] $items:tt
-            [shape ($($n:ident)::+)] $args:tt ($($rest:tt)*)]
+    (got [[$k:ident $p:ident [$($m:ident)::+] $a:tt [$vis:vis] $name:ident] [$($acc:tt)*]
+            [$($items:tt)*] [shape ($($n:ident)::+)] $args:tt ($($rest:tt)*)]
         [$f:ident $key:tt $many:ident $serde:tt]) => {
-        $crate::__shape!(@munch [$k $p [$($m)::+] $($h)*] [$($acc)* [$f $key $serde
+        $crate::__shape!(@munch [$k $p [$($m)::+] $a [$vis] $name] [$($acc)* [$f $key $serde
                 ($crate::__shape!(@wrap $many $($n)::+))
                 [$crate::__shape!(@relation [$($m)::+] $f $args $crate::shape::nested_of::<
                     $($n)::+, $($m)::+::__ty::$f::__ty::__Model>())]]]
-            $items $($rest)*);
+            [$($items)* [$crate::__shape! { @with $many [$vis] $name [$($m)::+] $f $key }]]
+            $($rest)*);
+    };
+
+    // `Shape::relation(Nested::new()…)`: a to-many relation's arguments
+    // known at run time.
+    (@with one $($x:tt)*) => {};
+    (@with many [$vis:vis] $name:ident [$($m:ident)::+] $f:ident $key:literal) => {
+        impl $name {
+            #[doc = ::core::concat!(
+                "Arguments of `", $key, "` known at run time, for `Query::with`."
+            )]
+            #[allow(dead_code)]
+            #[must_use]
+            $vis fn $f(
+                args: $crate::Nested<$($m)::+::__ty::$f::__ty::__Model>,
+            ) -> $crate::shape::RelationArgs<Self> {
+                $crate::shape::RelationArgs::new($key, args)
+            }
+        }
     };
 
     (@wrap one $t:ty) => { ::core::option::Option<$t> };

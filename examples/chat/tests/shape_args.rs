@@ -11,7 +11,7 @@ use chat::db::{self, ChatCreate, User, UserCreate, UserWhereUnique};
 use chat::shop::{self, Account, AccountCreate, AccountWhereUnique, LineCreate, OrderCreate, Role};
 use zgen_client::rusqlite::Connection;
 use zgen_client::serde_json::{json, Value as Json};
-use zgen_client::{Filter, Model, ModelClient, Shape, Sort, Write};
+use zgen_client::{Filter, ListFilter, Model, ModelClient, Nested, Shape, Sort, Write};
 
 /// `findMany` read into the shape `S`, checked against the engine's rows
 /// for `raw`, the same arguments written by hand in ZenStack's JSON.
@@ -213,4 +213,41 @@ fn nested_arguments_and_counts_two_levels_down() {
     // and none are counted.
     let ben_sees = vec![order(3, &[], 0), order(2, &[], 0)];
     assert_eq!(seen[1][0].orders, ben_sees);
+}
+
+#[test]
+fn arguments_known_at_run_time_go_through_query_with() {
+    let conn = Connection::open_in_memory().unwrap();
+    let [ann, _] = shop_world(&conn);
+    let client = shop::client(&conn).unwrap();
+    let as_ann = client.with_auth(Some(&ann));
+    let (take, sku) = (1, String::from("a2"));
+    let query = as_ann
+        .account()
+        .find_many()
+        .shape::<Customer>()
+        .with(Customer::orders(Nested::new().take(take)));
+    let orders = &query.args()["select"]["orders"];
+    assert_eq!(orders["take"], json!(1));
+    assert_eq!(orders["where"], json!({"number": {"gte": 2}}), "kept");
+    let numbers: Vec<Vec<i32>> = query
+        .exec()
+        .unwrap()
+        .iter()
+        .map(|a| a.orders.iter().map(|o| o.number).collect())
+        .collect();
+    assert_eq!(numbers, [vec![3], vec![]]);
+    let found = as_ann
+        .account()
+        .find_many()
+        .shape::<Customer>()
+        .with(Customer::orders(Nested::new().where_(
+            shop::OrderWhere::new().lines(ListFilter::some(
+                shop::LineWhere::new().sku(Filter::equals(sku)),
+            )),
+        )))
+        .exec()
+        .unwrap();
+    let numbers: Vec<i32> = found[0].orders.iter().map(|o| o.number).collect();
+    assert_eq!(numbers, [2], "the run-time `where` replaces the shape's");
 }
