@@ -37,8 +37,13 @@ pub trait Shape: DeserializeOwned + 'static {
 /// `{"select": {...}}` or `{"include": {...}}`.
 #[doc(hidden)]
 pub fn nested<S: Shape>() -> Json {
+    object(S::KEY, S::args())
+}
+
+/// `{key: value}`.
+fn object(key: &str, value: Map) -> Json {
     let mut map = Map::new();
-    map.insert(S::KEY.to_string(), Json::Object(S::args()));
+    map.insert(key.to_string(), Json::Object(value));
     Json::Object(map)
 }
 
@@ -119,9 +124,7 @@ pub trait Counts {
 /// The value of `_count` in a shape's arguments.
 #[doc(hidden)]
 pub fn counts<C: Counts>() -> Json {
-    let mut map = Map::new();
-    map.insert("select".to_string(), Json::Object(C::select()));
-    Json::Object(map)
+    object("select", C::select())
 }
 
 /// Declares a struct with the fields a `select` returns, and the `select`
@@ -197,8 +200,8 @@ macro_rules! include {
 /// The state travels as `@munch [header] [fields] [items] input`: the
 /// header is `[key phase [module path] [attributes] [visibility] Name]`,
 /// each field `[name "key" [, serde attributes] (type) [argument value]]`,
-/// each item the macro call that declares a nested shape or a struct of
-/// counts. The phase is `sel` (a select: every field is asked for) or
+/// each item a macro call that declares a nested shape, a struct of
+/// counts or a to-many relation's associated function (`@with`). The phase is `sel` (a select: every field is asked for) or
 /// `rels` (an include's list: relations only). A model's table
 /// (`__fields!`) is asked with `{[header fields items nested [arguments]
 /// (rest of the input)] field}` and answers `got [state] [field "key"
