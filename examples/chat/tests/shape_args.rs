@@ -251,3 +251,33 @@ fn arguments_known_at_run_time_go_through_query_with() {
     let numbers: Vec<i32> = found[0].orders.iter().map(|o| o.number).collect();
     assert_eq!(numbers, [2], "the run-time `where` replaces the shape's");
 }
+
+zgen_client::select!(db::chat => struct Sent {
+    message,
+    sender: Sender { name, _count: SenderCount { sent } },
+});
+
+#[test]
+fn a_write_reads_its_row_back_with_counts() {
+    let conn = Connection::open_in_memory().unwrap();
+    let [alice, bob, _] = chat_world(&conn);
+    let client = db::client(&conn).unwrap();
+    let created = client
+        .with_auth(Some(&alice))
+        .chat()
+        .create(
+            ChatCreate::new()
+                .message("bye")
+                .sender(Write::connect(UserWhereUnique::id(alice.id)))
+                .receiver(Write::connect(UserWhereUnique::id(bob.id))),
+        )
+        .shape::<Sent>()
+        .exec()
+        .unwrap();
+    let sender = Sender {
+        name: "alice".to_string(),
+        _count: SenderCount { sent: 3 },
+    };
+    assert_eq!(created.message, "bye");
+    assert_eq!(created.sender, Some(sender));
+}
