@@ -198,21 +198,49 @@ fn written_rows_read_as_json_equal_the_json_result() {
     };
     let cases = [
         ("create", json!({"data": item(10)})),
-        ("create", json!({"data": item(11), "select": {"id": true, "secret": true}})),
-        ("create", json!({"data": item(12), "include": {"owner": true}})),
+        (
+            "create",
+            json!({"data": item(11), "select": {"id": true, "secret": true}}),
+        ),
+        (
+            "create",
+            json!({"data": item(12), "include": {"owner": true}}),
+        ),
         ("create", json!({"data": item(13), "omit": {"meta": true}})),
         ("create", json!({"data": item(1)})),
         ("create", json!({"data": {"id": 5, "n": 0}})),
-        ("update", json!({"where": {"id": 2}, "data": {"title": "t", "done": true}})),
-        ("update", json!({"where": {"id": 3}, "data": {"kind": "TASK"}, "select": {"kind": true}})),
-        ("update", json!({"where": {"id": 4}, "data": {"ownerId": 1}, "include": {"owner": true}})),
-        ("update", json!({"where": {"id": 99}, "data": {"title": "t"}})),
-        ("upsert", json!({"where": {"id": 5}, "create": item(5), "update": {"title": "u"}})),
-        ("upsert", json!({"where": {"id": 20}, "create": item(20), "update": {"title": "u"}})),
+        (
+            "update",
+            json!({"where": {"id": 2}, "data": {"title": "t", "done": true}}),
+        ),
+        (
+            "update",
+            json!({"where": {"id": 3}, "data": {"kind": "TASK"}, "select": {"kind": true}}),
+        ),
+        (
+            "update",
+            json!({"where": {"id": 4}, "data": {"ownerId": 1}, "include": {"owner": true}}),
+        ),
+        (
+            "update",
+            json!({"where": {"id": 99}, "data": {"title": "t"}}),
+        ),
+        (
+            "upsert",
+            json!({"where": {"id": 5}, "create": item(5), "update": {"title": "u"}}),
+        ),
+        (
+            "upsert",
+            json!({"where": {"id": 20}, "create": item(20), "update": {"title": "u"}}),
+        ),
     ];
     for auth in [None, Some(json!({"id": 1}))] {
         for (op, args) in &cases {
-            let model = if args["data"].get("n").is_some() { "Tally" } else { "Item" };
+            let model = if args["data"].get("n").is_some() {
+                "Tally"
+            } else {
+                "Item"
+            };
             let (typed, expected, [a, b]) = same_write(op, auth.clone(), model, args);
             assert_eq!(typed, expected, "{op} {args} as {auth:?}");
             assert_eq!(a, b, "the databases after {op} {args}");

@@ -28,6 +28,13 @@ where
     typed
 }
 
+fn message(from: &User, to: &User, text: &str) -> ChatCreate {
+    ChatCreate::new()
+        .message(text)
+        .sender(Write::connect(UserWhereUnique::id(from.id)))
+        .receiver(Write::connect(UserWhereUnique::id(to.id)))
+}
+
 /// alice wrote "hi" and "lunch?" to bob, bob "lunch!" to alice; carol
 /// wrote nothing and can read none of it.
 fn chat_world(conn: &Connection) -> [User; 3] {
@@ -42,12 +49,7 @@ fn chat_world(conn: &Connection) -> [User; 3] {
     for (from, to, text) in [(0, 1, "hi"), (0, 1, "lunch?"), (1, 0, "lunch!")] {
         anon.with_auth(Some(&users[from]))
             .chat()
-            .create(
-                ChatCreate::new()
-                    .message(text)
-                    .sender(Write::connect(UserWhereUnique::id(users[from].id)))
-                    .receiver(Write::connect(UserWhereUnique::id(users[to].id))),
-            )
+            .create(message(&users[from], &users[to], text))
             .exec()
             .unwrap();
     }
@@ -265,12 +267,7 @@ fn a_write_reads_its_row_back_with_counts() {
     let created = client
         .with_auth(Some(&alice))
         .chat()
-        .create(
-            ChatCreate::new()
-                .message("bye")
-                .sender(Write::connect(UserWhereUnique::id(alice.id)))
-                .receiver(Write::connect(UserWhereUnique::id(bob.id))),
-        )
+        .create(message(&alice, &bob, "bye"))
         .shape::<Sent>()
         .exec()
         .unwrap();
