@@ -5,7 +5,7 @@
 
 use crate::args::{Args, Model};
 use crate::error::{Error, Result};
-use crate::shape::Shape;
+use crate::shape::{RelationArgs, Shape};
 use crate::Map;
 use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
@@ -340,5 +340,17 @@ impl<'a, M: Model, O: Op<M> + Shaped> Query<'a, M, O> {
 
     pub fn omit(self, omit: M::Omit) -> Self {
         self.arg("omit", omit.into_json())
+    }
+}
+
+impl<'a, M: Model, O: Op<M> + Shaped, S: Shape<Model = M>> Query<'a, M, O, S> {
+    /// Reading arguments known only at run time for a to-many relation of
+    /// the shape: `.with(Author::posts(Nested::new().take(n)))`. They
+    /// replace the shape's own for the keys they set.
+    pub fn with(mut self, args: RelationArgs<S>) -> Self {
+        if let Some(Json::Object(shape)) = self.args.get_mut(S::KEY) {
+            args.apply(shape);
+        }
+        self
     }
 }
