@@ -70,11 +70,12 @@ pub mod ops {
 
     /// An operation marker. With `rows: read`, its rows are read straight
     /// into `R` by the engine's `read` (`find_many_as` and its siblings)
-    /// without a JSON object per row; otherwise the engine's JSON result
-    /// goes through `decode`.
+    /// without a JSON object per row; `or_throw: read` does the same with
+    /// a read of at most one row, which must be there. Otherwise the
+    /// engine's JSON result goes through `decode`.
     macro_rules! op {
-        ($(#[$doc:meta])* $marker:ident, $name:literal, $out:ty, $decode:expr $(, rows: $read:ident)?;
-         $($cap:ident),*) => {
+        ($(#[$doc:meta])* $marker:ident, $name:literal, $out:ty, $decode:expr
+         $(, rows: $read:ident)? $(, or_throw: $one:ident)?; $($cap:ident),*) => {
             $(#[$doc])*
             pub struct $marker;
             impl<M: Model> Op<M> for $marker {
@@ -93,6 +94,17 @@ pub mod ops {
                             .map_err(|e| Error::Decode(e.to_string()))
                     }
                 )?
+                $(
+                    fn run<R: DeserializeOwned>(
+                        client: &zgen_runtime::Client<'_>,
+                        args: &Json,
+                    ) -> Result<$out> {
+                        client
+                            .$one(M::NAME, args)?
+                            .map_err(|e| Error::Decode(e.to_string()))?
+                            .ok_or_else(|| zgen_runtime::Error::not_found(M::NAME).into())
+                    }
+                )?
             }
             $(impl $cap for $marker {})*
         };
@@ -100,10 +112,10 @@ pub mod ops {
 
     op!(FindMany, "findMany", Vec<R>, decode, rows: find_many_as; Filtered, Paged, Shaped);
     op!(FindUnique, "findUnique", Option<R>, decode, rows: find_unique_as; Shaped);
-    op!(FindFirst, "findFirst", Option<R>, decode; Filtered, Paged, Shaped);
-    op!(FindFirstOrThrow, "findFirstOrThrow", R, decode; Filtered, Paged, Shaped);
+    op!(FindFirst, "findFirst", Option<R>, decode, rows: find_first_as; Filtered, Paged, Shaped);
+    op!(FindFirstOrThrow, "findFirstOrThrow", R, decode, or_throw: find_first_as; Filtered, Paged, Shaped);
 
-    op!(FindUniqueOrThrow, "findUniqueOrThrow", R, decode; Shaped);
+    op!(FindUniqueOrThrow, "findUniqueOrThrow", R, decode, or_throw: find_unique_as; Shaped);
     op!(Count, "count", i64, decode; Filtered, Paged);
     op!(Exists, "exists", bool, decode; Filtered);
     op!(

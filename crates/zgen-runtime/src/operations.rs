@@ -1,7 +1,7 @@
 //! The operations of ZenStack's ORM API, by name, over JSON arguments.
 
 use crate::args::filter::Filters;
-use crate::args::select::{find_args, many_keys, UNIQUE_KEYS};
+use crate::args::select::{find_args, many_keys, FindArgs, UNIQUE_KEYS};
 use crate::args::{object, only_keys};
 use crate::engine::Client;
 use crate::error::{Error, Result};
@@ -53,12 +53,7 @@ impl Client<'_> {
     }
 
     fn find_first(&self, model: ModelId, raw: &Map<String, Json>, or_throw: bool) -> Result<Json> {
-        let mut args = find_args(self, model, raw, many_keys())?;
-        args.take = Some(if args.take.is_some_and(|t| t < 0) {
-            -1
-        } else {
-            1
-        });
+        let args = first_args(self, model, raw)?;
         let operation = if or_throw {
             "findFirstOrThrow"
         } else {
@@ -162,4 +157,20 @@ impl Client<'_> {
             Some(zgen_policy::ir::Value::Int(1))
         )))
     }
+}
+
+/// `findFirst`'s arguments: `findMany`'s, taking one row from the end
+/// `take` counts from.
+pub(crate) fn first_args<'j>(
+    client: &Client<'_>,
+    model: ModelId,
+    raw: &'j Map<String, Json>,
+) -> Result<FindArgs<'j>> {
+    let mut args = find_args(client, model, raw, many_keys())?;
+    args.take = Some(if args.take.is_some_and(|t| t < 0) {
+        -1
+    } else {
+        1
+    });
+    Ok(args)
 }

@@ -12,6 +12,7 @@ use crate::args::object;
 use crate::args::select::{find_args, many_keys, FindArgs, UNIQUE_KEYS};
 use crate::engine::Client;
 use crate::error::{Error, Result};
+use crate::operations::first_args;
 use crate::plan::{find_shape, read_back_shape, Shape};
 use crate::row_json;
 use crate::write::Written;
@@ -51,6 +52,20 @@ impl Client<'_> {
         self.require_unique(id, args.filter)?;
         let rows: std::result::Result<Vec<T>, _> =
             self.rows_as(id, &args, find_shape(self, id, "findUnique", raw))?;
+        Ok(rows.map(|rows| rows.into_iter().next()))
+    }
+
+    /// `findFirst` on `model`, its row (if any) read into `T`.
+    pub fn find_first_as<T: DeserializeOwned>(
+        &self,
+        model: &str,
+        args: &Json,
+    ) -> Result<std::result::Result<Option<T>, DecodeError>> {
+        let id = self.model_id(model)?;
+        let raw = object(model, args)?;
+        let args = first_args(self, id, raw)?;
+        let rows: std::result::Result<Vec<T>, _> =
+            self.rows_as(id, &args, find_shape(self, id, "findFirst", raw))?;
         Ok(rows.map(|rows| rows.into_iter().next()))
     }
 

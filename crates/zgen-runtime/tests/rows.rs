@@ -1,5 +1,5 @@
-//! `Client::find_many_as`, `find_unique_as` and the single-row writes'
-//! `create_as`, `update_as`, `upsert_as`: rows read straight into serde
+//! `Client::find_many_as`, `find_first_as`, `find_unique_as` and the
+//! single-row writes' `create_as`, `update_as`, `upsert_as`: rows read straight into serde
 //! types agree with `run`'s JSON, whatever the arguments, encodings and
 //! rules.
 
@@ -112,6 +112,9 @@ fn rows_read_as_json_equal_the_json_result() {
             let expected = client.run("Item", "findMany", args).unwrap();
             let rows = first.unwrap_or_else(typed);
             assert_eq!(rows, expected, "{args} as {auth:?}");
+            let first: Option<Json> = client.find_first_as("Item", args).unwrap().unwrap();
+            let expected = client.run("Item", "findFirst", args).unwrap();
+            assert_eq!(first.unwrap_or_default(), expected, "first of {args}");
         }
     }
 }
