@@ -23,12 +23,13 @@ pub fn files() -> &'static [SchemaFile] {
     FILES.get_or_init(|| {
         // The bytes are produced and checked with this build, so decoding
         // only fails if that is broken; parsing then still gives the tree.
-        let file = embedded().unwrap_or_else(|| zgen_syntax::parse(STDLIB_FILE, SOURCE).0);
+        let file = decode().unwrap_or_else(|| zgen_syntax::parse(STDLIB_FILE, SOURCE).0);
         vec![file]
     })
 }
 
-fn embedded() -> Option<SchemaFile> {
+/// The embedded tree, decoded afresh ([`files`] does this once per process).
+pub fn decode() -> Option<SchemaFile> {
     postcard::from_bytes(PARSED).ok()
 }
 
@@ -41,6 +42,6 @@ mod tests {
     #[test]
     fn embedded_tree_is_the_parsed_file() {
         let parsed = zgen_syntax::parse(STDLIB_FILE, SOURCE).0;
-        assert_eq!(embedded(), Some(parsed));
+        assert_eq!(decode(), Some(parsed));
     }
 }
