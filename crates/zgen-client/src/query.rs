@@ -60,6 +60,13 @@ pub mod ops {
         serde_json::from_value(result).map_err(|e| Error::Decode(e.to_string()))
     }
 
+    /// What the engine's `…_as` reads return: its error, or the decoder's.
+    fn decoded<T>(
+        read: zgen_runtime::Result<std::result::Result<T, zgen_runtime::DecodeError>>,
+    ) -> Result<T> {
+        read?.map_err(|e| Error::Decode(e.to_string()))
+    }
+
     /// `{count: n}` of the bulk writes.
     fn count(result: Json) -> Result<i64> {
         result
@@ -89,9 +96,7 @@ pub mod ops {
                         client: &zgen_runtime::Client<'_>,
                         args: &Json,
                     ) -> Result<$out> {
-                        client
-                            .$read(M::NAME, args)?
-                            .map_err(|e| Error::Decode(e.to_string()))
+                        decoded(client.$read(M::NAME, args))
                     }
                 )?
                 $(
@@ -99,9 +104,7 @@ pub mod ops {
                         client: &zgen_runtime::Client<'_>,
                         args: &Json,
                     ) -> Result<$out> {
-                        client
-                            .$one(M::NAME, args)?
-                            .map_err(|e| Error::Decode(e.to_string()))?
+                        decoded(client.$one(M::NAME, args))?
                             .ok_or_else(|| zgen_runtime::Error::not_found(M::NAME).into())
                     }
                 )?

@@ -50,9 +50,7 @@ impl Client<'_> {
         let raw = object(model, args)?;
         let args = find_args(self, id, raw, UNIQUE_KEYS)?;
         self.require_unique(id, args.filter)?;
-        let rows: std::result::Result<Vec<T>, _> =
-            self.rows_as(id, &args, find_shape(self, id, "findUnique", raw))?;
-        Ok(rows.map(|rows| rows.into_iter().next()))
+        self.first_as(id, &args, find_shape(self, id, "findUnique", raw))
     }
 
     /// `findFirst` on `model`, its row (if any) read into `T`.
@@ -64,9 +62,7 @@ impl Client<'_> {
         let id = self.model_id(model)?;
         let raw = object(model, args)?;
         let args = first_args(self, id, raw)?;
-        let rows: std::result::Result<Vec<T>, _> =
-            self.rows_as(id, &args, find_shape(self, id, "findFirst", raw))?;
-        Ok(rows.map(|rows| rows.into_iter().next()))
+        self.first_as(id, &args, find_shape(self, id, "findFirst", raw))
     }
 
     /// `create` on `model`, the created row read back into `T` as
@@ -109,13 +105,22 @@ impl Client<'_> {
         let raw = object(model, args)?;
         let written = write(self, id, raw)?;
         let shape = read_back_shape(id, raw, &written.id);
-        let rows: std::result::Result<Vec<T>, _> =
-            self.rows_as(id, &written.result, Some(shape))?;
-        Ok(match rows.map(|rows| rows.into_iter().next()) {
+        Ok(match self.first_as(id, &written.result, Some(shape))? {
             Ok(Some(row)) => Ok(row),
             Ok(None) => return Err(Error::cannot_read_back(model)),
             Err(e) => Err(e),
         })
+    }
+
+    /// The first row of a read, if any, read into `T`.
+    fn first_as<T: DeserializeOwned>(
+        &self,
+        id: ModelId,
+        args: &FindArgs<'_>,
+        shape: Option<Shape>,
+    ) -> Result<std::result::Result<Option<T>, DecodeError>> {
+        let rows: std::result::Result<Vec<T>, _> = self.rows_as(id, args, shape)?;
+        Ok(rows.map(|rows| rows.into_iter().next()))
     }
 
     fn rows_as<T: DeserializeOwned>(
