@@ -32,7 +32,7 @@ pub use filter::{Filter, ListFilter, Sort, ToOneFilter};
 pub use pool::AsyncPool;
 pub use query::{ops, ModelClient, Query};
 pub use session::Session;
-pub use shape::Shape;
+pub use shape::{RelationArgs, Shape};
 pub use value::{Assign, FieldValue};
 pub use write::{Update, Write};
 pub use zgen_runtime::{PolicyReason, Reason};

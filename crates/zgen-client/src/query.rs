@@ -5,7 +5,7 @@
 
 use crate::args::{Args, Model};
 use crate::error::{Error, Result};
-use crate::shape::Shape;
+use crate::shape::{RelationArgs, Shape};
 use crate::Map;
 use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
@@ -60,6 +60,13 @@ pub mod ops {
         serde_json::from_value(result).map_err(|e| Error::Decode(e.to_string()))
     }
 
+    /// What the engine's `…_as` reads return: its error, or the decoder's.
+    fn decoded<T>(
+        read: zgen_runtime::Result<std::result::Result<T, zgen_runtime::DecodeError>>,
+    ) -> Result<T> {
+        read?.map_err(|e| Error::Decode(e.to_string()))
+    }
+
     /// `{count: n}` of the bulk writes.
     fn count(result: Json) -> Result<i64> {
         result
@@ -68,8 +75,14 @@ pub mod ops {
             .ok_or_else(|| Error::Decode(format!("expected `{{count}}`, got `{result}`")))
     }
 
+    /// An operation marker. With `rows: read`, its rows are read straight
+    /// into `R` by the engine's `read` (`find_many_as` and its siblings)
+    /// without a JSON object per row; `or_throw: read` does the same with
+    /// a read of at most one row, which must be there. Otherwise the
+    /// engine's JSON result goes through `decode`.
     macro_rules! op {
-        ($(#[$doc:meta])* $marker:ident, $name:literal, $out:ty, $decode:expr; $($cap:ident),*) => {
+        ($(#[$doc:meta])* $marker:ident, $name:literal, $out:ty, $decode:expr
+         $(, rows: $read:ident)? $(, or_throw: $one:ident)?; $($cap:ident),*) => {
             $(#[$doc])*
             pub struct $marker;
             impl<M: Model> Op<M> for $marker {
@@ -78,42 +91,34 @@ pub mod ops {
                 fn decode<R: DeserializeOwned>(result: Json) -> Result<$out> {
                     $decode(result)
                 }
+                $(
+                    fn run<R: DeserializeOwned>(
+                        client: &zgen_runtime::Client<'_>,
+                        args: &Json,
+                    ) -> Result<$out> {
+                        decoded(client.$read(M::NAME, args))
+                    }
+                )?
+                $(
+                    fn run<R: DeserializeOwned>(
+                        client: &zgen_runtime::Client<'_>,
+                        args: &Json,
+                    ) -> Result<$out> {
+                        decoded(client.$one(M::NAME, args))?
+                            .ok_or_else(|| zgen_runtime::Error::not_found(M::NAME).into())
+                    }
+                )?
             }
             $(impl $cap for $marker {})*
         };
     }
 
-    /// Operations whose rows are read straight into `R`, without a JSON
-    /// object per row (`zgen_runtime::Client::find_many_as` and
-    /// `find_unique_as`).
-    macro_rules! row_op {
-        ($marker:ident, $name:literal, $out:ident, $read:ident; $($cap:ident),*) => {
-            pub struct $marker;
-            impl<M: Model> Op<M> for $marker {
-                const NAME: &'static str = $name;
-                type Output<R> = $out<R>;
-                fn decode<R: DeserializeOwned>(result: Json) -> Result<$out<R>> {
-                    decode(result)
-                }
-                fn run<R: DeserializeOwned>(
-                    client: &zgen_runtime::Client<'_>,
-                    args: &Json,
-                ) -> Result<$out<R>> {
-                    client
-                        .$read(M::NAME, args)?
-                        .map_err(|e| Error::Decode(e.to_string()))
-                }
-            }
-            $(impl $cap for $marker {})*
-        };
-    }
+    op!(FindMany, "findMany", Vec<R>, decode, rows: find_many_as; Filtered, Paged, Shaped);
+    op!(FindUnique, "findUnique", Option<R>, decode, rows: find_unique_as; Shaped);
+    op!(FindFirst, "findFirst", Option<R>, decode, rows: find_first_as; Filtered, Paged, Shaped);
+    op!(FindFirstOrThrow, "findFirstOrThrow", R, decode, or_throw: find_first_as; Filtered, Paged, Shaped);
 
-    row_op!(FindMany, "findMany", Vec, find_many_as; Filtered, Paged, Shaped);
-    row_op!(FindUnique, "findUnique", Option, find_unique_as; Shaped);
-    op!(FindFirst, "findFirst", Option<R>, decode; Filtered, Paged, Shaped);
-    op!(FindFirstOrThrow, "findFirstOrThrow", R, decode; Filtered, Paged, Shaped);
-
-    op!(FindUniqueOrThrow, "findUniqueOrThrow", R, decode; Shaped);
+    op!(FindUniqueOrThrow, "findUniqueOrThrow", R, decode, or_throw: find_unique_as; Shaped);
     op!(Count, "count", i64, decode; Filtered, Paged);
     op!(Exists, "exists", bool, decode; Filtered);
     op!(
@@ -122,13 +127,13 @@ pub mod ops {
     op!(
         /// The result is the engine's JSON, one object per group.
         GroupBy, "groupBy", Vec<Json>, decode; Filtered, Paged);
-    op!(Create, "create", R, decode; Shaped);
+    op!(Create, "create", R, decode, rows: create_as; Shaped);
     op!(CreateMany, "createMany", i64, count;);
     op!(CreateManyAndReturn, "createManyAndReturn", Vec<R>, decode; Shaped);
-    op!(Update, "update", R, decode; Shaped);
+    op!(Update, "update", R, decode, rows: update_as; Shaped);
     op!(UpdateMany, "updateMany", i64, count; Filtered);
     op!(UpdateManyAndReturn, "updateManyAndReturn", Vec<R>, decode; Filtered, Shaped);
-    op!(Upsert, "upsert", R, decode; Shaped);
+    op!(Upsert, "upsert", R, decode, rows: upsert_as; Shaped);
     op!(Delete, "delete", R, decode; Shaped);
     op!(DeleteMany, "deleteMany", i64, count; Filtered);
 }
@@ -350,5 +355,17 @@ impl<'a, M: Model, O: Op<M> + Shaped> Query<'a, M, O> {
 
     pub fn omit(self, omit: M::Omit) -> Self {
         self.arg("omit", omit.into_json())
+    }
+}
+
+impl<'a, M: Model, O: Op<M> + Shaped, S: Shape<Model = M>> Query<'a, M, O, S> {
+    /// Reading arguments known only at run time for a to-many relation of
+    /// the shape: `.with(Author::posts(Nested::new().take(n)))`. They
+    /// replace the shape's own for the keys they set.
+    pub fn with(mut self, args: RelationArgs<S>) -> Self {
+        if let Some(Json::Object(shape)) = self.args.get_mut(S::KEY) {
+            args.apply(shape);
+        }
+        self
     }
 }

@@ -1,6 +1,7 @@
 //! The synchronous client: one connection and one auth value.
 
 use serde_json::Value as Json;
+use std::cell::{Cell, OnceCell};
 use zgen_runtime::Engine;
 
 /// Runs typed operations for one auth value over one borrowed connection.
@@ -8,7 +9,11 @@ use zgen_runtime::Engine;
 pub struct Session<'c> {
     engine: &'c Engine,
     conn: &'c rusqlite::Connection,
-    client: zgen_runtime::Client<'c>,
+    /// The auth value until the client takes it.
+    auth: Cell<Option<Json>>,
+    /// Made on first use: `client(&conn).with_auth(…)` never pays for the
+    /// anonymous client it starts from.
+    client: OnceCell<zgen_runtime::Client<'c>>,
 }
 
 impl<'c> Session<'c> {
@@ -17,7 +22,8 @@ impl<'c> Session<'c> {
         Session {
             engine,
             conn,
-            client: engine.client(conn, auth),
+            auth: Cell::new(auth),
+            client: OnceCell::new(),
         }
     }
 
@@ -28,7 +34,8 @@ impl<'c> Session<'c> {
 
     /// The engine client: operations by name with JSON arguments.
     pub fn engine_client(&self) -> &zgen_runtime::Client<'c> {
-        &self.client
+        self.client
+            .get_or_init(|| self.engine.client(self.conn, self.auth.take()))
     }
 
     pub fn connection(&self) -> &'c rusqlite::Connection {

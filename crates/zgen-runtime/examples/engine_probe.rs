@@ -9,21 +9,19 @@
 //! Subtract a run with 0 iterations to remove the setup. Operations:
 //! `find-unique`, `find-many`, `create`, `update`; sides: `engine`, `raw`.
 //!
-//! The side `ab` times both sides instead, interleaved: rounds of a batch
-//! of engine operations and a batch of raw ones (in alternating order),
-//! reporting the median time per operation of each side. On a busy
-//! machine a slow moment then hits both sides alike, which a criterion
-//! run (all of one side, then all of the other) cannot promise.
+//! The side `ab` times both sides instead, interleaved
+//! (`benches/support/interleave.rs`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../benches/support/blog.rs"]
 mod blog;
+#[path = "../benches/support/interleave.rs"]
+mod interleave;
 
 use blog::*;
 use serde_json::{json, Value as Json};
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -31,7 +29,9 @@ fn main() {
     let n: usize = args[3].parse().expect("iterations");
     let f = fixture();
     match side {
-        "ab" => interleaved(&f, op, n),
+        "ab" => interleave::interleaved(op, ["engine", "raw"], n, |engine, i| {
+            black_box(run(&f, op, engine, i));
+        }),
         _ => {
             let engine = side == "engine";
             for i in 0..n {
@@ -77,36 +77,4 @@ fn run(f: &Fixture, op: &str, engine: bool, i: usize) -> Json {
         _ => panic!("unknown operation `{op}`"),
     };
     result.expect("operation")
-}
-
-fn interleaved(f: &Fixture, op: &str, rounds: usize) {
-    const BATCH: usize = 20;
-    let batch = |engine: bool, round: usize| -> Duration {
-        let start = Instant::now();
-        for i in 0..BATCH {
-            black_box(run(f, op, engine, round * BATCH + i));
-        }
-        start.elapsed() / BATCH as u32
-    };
-    let (mut engine, mut raw) = (Vec::new(), Vec::new());
-    for round in 0..rounds {
-        if round % 2 == 0 {
-            engine.push(batch(true, round));
-            raw.push(batch(false, round));
-        } else {
-            raw.push(batch(false, round));
-            engine.push(batch(true, round));
-        }
-    }
-    let median = |v: &mut Vec<Duration>| {
-        v.sort();
-        v[v.len() / 2]
-    };
-    let (e, r) = (median(&mut engine), median(&mut raw));
-    println!(
-        "{op}: engine {:.2} µs, raw {:.2} µs, engine ÷ raw {:.2} (median of {rounds} interleaved batches of {BATCH})",
-        e.as_secs_f64() * 1e6,
-        r.as_secs_f64() * 1e6,
-        e.as_secs_f64() / r.as_secs_f64()
-    );
 }

@@ -1,7 +1,7 @@
 //! The operations of ZenStack's ORM API, by name, over JSON arguments.
 
 use crate::args::filter::Filters;
-use crate::args::select::{find_args, many_keys, UNIQUE_KEYS};
+use crate::args::select::{find_args, many_keys, FindArgs, UNIQUE_KEYS};
 use crate::args::{object, only_keys};
 use crate::engine::Client;
 use crate::error::{Error, Result};
@@ -27,13 +27,13 @@ impl Client<'_> {
             "exists" => self.exists(id, map),
             "aggregate" => self.aggregate(id, map),
             "groupBy" => self.group_by(id, map),
-            "create" => self.create(id, map),
+            "create" => self.read_back(id, map, self.create(id, map)?),
             "createMany" => self.create_many(id, map, false),
             "createManyAndReturn" => self.create_many(id, map, true),
-            "update" => self.update(id, map),
+            "update" => self.read_back(id, map, self.update(id, map)?),
             "updateMany" => self.update_many(id, map, false),
             "updateManyAndReturn" => self.update_many(id, map, true),
-            "upsert" => self.upsert(id, map),
+            "upsert" => self.read_back(id, map, self.upsert(id, map)?),
             "delete" => self.delete(id, map),
             "deleteMany" => self.delete_many(id, map),
             other => Err(Error::invalid_input(
@@ -53,12 +53,7 @@ impl Client<'_> {
     }
 
     fn find_first(&self, model: ModelId, raw: &Map<String, Json>, or_throw: bool) -> Result<Json> {
-        let mut args = find_args(self, model, raw, many_keys())?;
-        args.take = Some(if args.take.is_some_and(|t| t < 0) {
-            -1
-        } else {
-            1
-        });
+        let args = first_args(self, model, raw)?;
         let operation = if or_throw {
             "findFirstOrThrow"
         } else {
@@ -162,4 +157,20 @@ impl Client<'_> {
             Some(zgen_policy::ir::Value::Int(1))
         )))
     }
+}
+
+/// `findFirst`'s arguments: `findMany`'s, taking one row from the end
+/// `take` counts from.
+pub(crate) fn first_args<'j>(
+    client: &Client<'_>,
+    model: ModelId,
+    raw: &'j Map<String, Json>,
+) -> Result<FindArgs<'j>> {
+    let mut args = find_args(client, model, raw, many_keys())?;
+    args.take = Some(if args.take.is_some_and(|t| t < 0) {
+        -1
+    } else {
+        1
+    });
+    Ok(args)
 }

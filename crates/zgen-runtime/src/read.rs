@@ -17,7 +17,7 @@ use zgen_policy::ir::{CmpOp, Pred, RowRef, Val, Value};
 use zgen_policy::sql::{PathEnd, PredWriter, Sql};
 use zgen_policy::storage::{join_table, relation_keys};
 use zgen_policy::{id_fields, is_many_to_many};
-use zgen_sema::{Field, FieldId, ModelId, Operation};
+use zgen_sema::{Field, FieldId, ModelId, Operation, Schema};
 
 /// Keys per batch when loading related rows (well under SQLite's limit on
 /// bound parameters).
@@ -105,36 +105,41 @@ impl<'a> Client<'a> {
         shape: Option<Shape>,
         args: &FindArgs<'_>,
     ) -> Result<Vec<Json>> {
-        let (plan, params) = match self.plan(model, shape, args)? {
-            Planned::Statement(plan, params) => (plan, params),
-            Planned::Unplanned(extra) => return self.find(model, args, Filters::new(self), extra),
-        };
-        let selection = &args.selection;
-        let flat = selection.relations.is_empty()
-            && selection.counts.is_empty()
-            && args.distinct.is_empty()
-            && args.take.is_none_or(|t| t >= 0)
-            && !zgen_policy::delegate::is_delegate(self.schema(), model);
-        if flat {
-            return self.rows_as_json(model, selection, &plan.text, &params);
-        }
-        let fetched = self.fetch_rows(model, args, &plan.text, &params, true)?;
-        self.shape(model, selection, fetched)
+        self.find_planned_as(model, shape, args, row_json::object, |row| row)
     }
 
-    /// The rows [`Self::find_planned`] shapes, through the same plan.
-    pub(crate) fn fetch_planned(
+    /// [`Self::find_planned`] with each row built by `flat` straight from
+    /// the statement's columns when the read is scalar-only (no relations,
+    /// counts, `distinct`, backwards `take` or sub-models to merge); other
+    /// rows are shaped as JSON objects first and handed to `shaped`.
+    pub(crate) fn find_planned_as<R>(
         &self,
         model: ModelId,
         shape: Option<Shape>,
         args: &FindArgs<'_>,
-    ) -> Result<Fetched> {
-        match self.plan(model, shape, args)? {
+        flat: impl Fn(&Schema, &[row_json::Column<'_>], &rusqlite::Row<'_>) -> rusqlite::Result<R>,
+        shaped: impl FnMut(Json) -> R,
+    ) -> Result<Vec<R>> {
+        let selection = &args.selection;
+        let rows = match self.plan(model, shape, args)? {
             Planned::Statement(plan, params) => {
-                self.fetch_rows(model, args, &plan.text, &params, true)
+                let is_flat = selection.relations.is_empty()
+                    && selection.counts.is_empty()
+                    && args.distinct.is_empty()
+                    && args.take.is_none_or(|t| t >= 0)
+                    && !zgen_policy::delegate::is_delegate(self.schema(), model);
+                if is_flat {
+                    let schema = self.schema();
+                    let columns = row_json::plan(schema, self.columns(model), &selection.scalars);
+                    return self
+                        .query_map(&plan.text, &params, |row| Ok(flat(schema, &columns, row)?));
+                }
+                let fetched = self.fetch_rows(model, args, &plan.text, &params, true)?;
+                self.shape(model, selection, fetched)?
             }
-            Planned::Unplanned(extra) => self.fetch(model, args, Filters::new(self), extra, true),
-        }
+            Planned::Unplanned(extra) => self.find(model, args, Filters::new(self), extra)?,
+        };
+        Ok(rows.into_iter().map(shaped).collect())
     }
 
     /// The cached plan for the arguments' shape (written on first use) and
@@ -169,22 +174,6 @@ impl<'a> Client<'a> {
         };
         let params = plan.params(&shape.slots);
         Ok(Planned::Statement(plan, params))
-    }
-
-    /// [`Self::fetch_rows`] and [`Self::shape`] in one pass, for a
-    /// selection of scalars only: each row goes straight to its JSON object.
-    fn rows_as_json(
-        &self,
-        model: ModelId,
-        selection: &Selection<'_>,
-        text: &str,
-        params: &[Value],
-    ) -> Result<Vec<Json>> {
-        let schema = self.schema();
-        let columns = row_json::plan(schema, self.columns(model), &selection.scalars);
-        self.query_map(text, params, |row| {
-            Ok(row_json::object(schema, &columns, row)?)
-        })
     }
 
     /// The text and parameters of [`Self::fetch`]'s SELECT.

@@ -60,15 +60,34 @@ pub(crate) fn object(
 ) -> rusqlite::Result<Json> {
     let mut obj = Map::with_capacity(columns.len());
     for column in columns {
-        let value = match column.slot {
-            Some(k) => read(schema, column, row.get_ref(k)?),
-            None => Json::Null,
-        };
-        obj.insert(column.field.name.clone(), value);
+        obj.insert(column.field.name.clone(), value(schema, column, row)?);
     }
     Ok(Json::Object(obj))
 }
 
+/// One row's values as JSON, in the columns' order, without the object
+/// around them (for the typed client's decoder).
+pub(crate) fn values(
+    schema: &Schema,
+    columns: &[Column<'_>],
+    row: &rusqlite::Row<'_>,
+) -> rusqlite::Result<Vec<Json>> {
+    let mut values = Vec::with_capacity(columns.len());
+    for column in columns {
+        values.push(value(schema, column, row)?);
+    }
+    Ok(values)
+}
+
+#[inline(always)]
+fn value(schema: &Schema, column: &Column<'_>, row: &rusqlite::Row<'_>) -> rusqlite::Result<Json> {
+    Ok(match column.slot {
+        Some(k) => read(schema, column, row.get_ref(k)?),
+        None => Json::Null,
+    })
+}
+
+#[inline(always)]
 fn read(schema: &Schema, column: &Column<'_>, value: ValueRef<'_>) -> Json {
     let text = |t: &[u8]| std::str::from_utf8(t).ok().map(str::to_owned);
     let fast = match (column.read, value) {

@@ -1,22 +1,25 @@
-//! `findMany` and `findUnique` read into any serde type straight from the fetched rows, for
+//! `findMany`, `findUnique` and the single-row writes (`create`, `update`,
+//! `upsert`) read into any serde type straight from the fetched rows, for
 //! typed clients: the same arguments, rules and cached read plan
-//! ([`crate::plan`]) as `run("findMany")`, without building a JSON object
-//! per row that the caller would take apart again. Each value is converted
-//! exactly as the JSON result converts it (`value::into_json`); only the
-//! objects around the values are not built. Reads with relations or
-//! `_count` are shaped as JSON first (they nest other reads' rows).
+//! ([`crate::plan`]) as `run`, without building a JSON object per row that
+//! the caller would take apart again. Each value is converted
+//! exactly as the JSON result converts it (`row_json`); only the objects
+//! around the values are not built. Reads with relations or `_count` are
+//! shaped as JSON first (they nest other reads' rows), as are the other
+//! reads that `Client::find_planned_as` does not read flat.
 
 use crate::args::object;
 use crate::args::select::{find_args, many_keys, FindArgs, UNIQUE_KEYS};
 use crate::engine::Client;
-use crate::error::Result;
-use crate::plan::{find_shape, Shape};
-use crate::value::into_json;
+use crate::error::{Error, Result};
+use crate::operations::first_args;
+use crate::plan::{find_shape, read_back_shape, Shape};
+use crate::row_json;
+use crate::write::Written;
 use serde::de::value::StrDeserializer;
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::Value as Json;
-use zgen_policy::ir::Value;
-use zgen_sema::{Field, ModelId, Schema};
+use serde_json::{Map, Value as Json};
+use zgen_sema::ModelId;
 
 /// A result that did not fit the requested type.
 pub type DecodeError = serde_json::Error;
@@ -47,8 +50,76 @@ impl Client<'_> {
         let raw = object(model, args)?;
         let args = find_args(self, id, raw, UNIQUE_KEYS)?;
         self.require_unique(id, args.filter)?;
-        let rows: std::result::Result<Vec<T>, _> =
-            self.rows_as(id, &args, find_shape(self, id, "findUnique", raw))?;
+        self.first_as(id, &args, find_shape(self, id, "findUnique", raw))
+    }
+
+    /// `findFirst` on `model`, its row (if any) read into `T`.
+    pub fn find_first_as<T: DeserializeOwned>(
+        &self,
+        model: &str,
+        args: &Json,
+    ) -> Result<std::result::Result<Option<T>, DecodeError>> {
+        let id = self.model_id(model)?;
+        let raw = object(model, args)?;
+        let args = first_args(self, id, raw)?;
+        self.first_as(id, &args, find_shape(self, id, "findFirst", raw))
+    }
+
+    /// `create` on `model`, the created row read back into `T` as
+    /// [`Self::find_unique_as`] reads rows.
+    pub fn create_as<T: DeserializeOwned>(
+        &self,
+        model: &str,
+        args: &Json,
+    ) -> Result<std::result::Result<T, DecodeError>> {
+        self.written_as(model, args, Client::create)
+    }
+
+    /// `update` on `model`, the updated row read back into `T`.
+    pub fn update_as<T: DeserializeOwned>(
+        &self,
+        model: &str,
+        args: &Json,
+    ) -> Result<std::result::Result<T, DecodeError>> {
+        self.written_as(model, args, Client::update)
+    }
+
+    /// `upsert` on `model`, the written row read back into `T`.
+    pub fn upsert_as<T: DeserializeOwned>(
+        &self,
+        model: &str,
+        args: &Json,
+    ) -> Result<std::result::Result<T, DecodeError>> {
+        self.written_as(model, args, Client::upsert)
+    }
+
+    /// Runs a single-row write, then reads the row back (P-95, P-111) as
+    /// `read_back` does.
+    fn written_as<'j, T: DeserializeOwned>(
+        &self,
+        model: &str,
+        args: &'j Json,
+        write: impl FnOnce(&Self, ModelId, &'j Map<String, Json>) -> Result<Written<'j>>,
+    ) -> Result<std::result::Result<T, DecodeError>> {
+        let id = self.model_id(model)?;
+        let raw = object(model, args)?;
+        let written = write(self, id, raw)?;
+        let shape = read_back_shape(id, raw, &written.id);
+        Ok(match self.first_as(id, &written.result, Some(shape))? {
+            Ok(Some(row)) => Ok(row),
+            Ok(None) => return Err(Error::cannot_read_back(model)),
+            Err(e) => Err(e),
+        })
+    }
+
+    /// The first row of a read, if any, read into `T`.
+    fn first_as<T: DeserializeOwned>(
+        &self,
+        id: ModelId,
+        args: &FindArgs<'_>,
+        shape: Option<Shape>,
+    ) -> Result<std::result::Result<Option<T>, DecodeError>> {
+        let rows: std::result::Result<Vec<T>, _> = self.rows_as(id, args, shape)?;
         Ok(rows.map(|rows| rows.into_iter().next()))
     }
 
@@ -58,42 +129,46 @@ impl Client<'_> {
         args: &FindArgs<'_>,
         shape: Option<Shape>,
     ) -> Result<std::result::Result<T, DecodeError>> {
-        let fetched = self.fetch_planned(id, shape, args)?;
-        let selection = &args.selection;
-        if !selection.relations.is_empty() || !selection.counts.is_empty() {
-            let rows = self.shape(id, selection, fetched)?;
-            return Ok(T::deserialize(Json::Array(rows)));
-        }
+        let rows = self.find_planned_as(
+            id,
+            shape,
+            args,
+            |schema, columns, row| Ok(Found::Values(row_json::values(schema, columns, row)?)),
+            Found::Object,
+        )?;
         let schema = self.schema();
-        let slots = selection
+        let names: Vec<&str> = args
+            .selection
             .scalars
             .iter()
-            .map(|f| {
-                let slot = fetched.columns.iter().position(|c| c == f);
-                (schema.field(*f), slot)
-            })
+            .map(|f| schema.field(*f).name.as_str())
             .collect();
         Ok(T::deserialize(Rows {
-            schema,
-            slots,
-            rows: fetched.rows.into_iter(),
+            names: &names,
+            rows: rows.into_iter(),
         }))
     }
 }
 
-/// The rows as a sequence of maps: selected field name → value.
-struct Rows<'s> {
-    schema: &'s Schema,
-    /// Each selected field and where it sits in a fetched row.
-    slots: Vec<(&'s Field, Option<usize>)>,
-    rows: std::vec::IntoIter<Vec<Value>>,
+/// A row as a planned read returns it.
+enum Found {
+    /// A scalar-only row: the selected fields' values, in order.
+    Values(Vec<Json>),
+    /// A row shaped as JSON (with relations, counts or sub-model fields).
+    Object(Json),
 }
 
-/// One row as a map; `next` is the slot whose key was read last.
-struct Row<'r, 's> {
-    schema: &'s Schema,
-    slots: &'r [(&'s Field, Option<usize>)],
-    values: Vec<Value>,
+/// The rows as a sequence of maps: selected field name → value.
+struct Rows<'n> {
+    /// The selected fields' names, in the order of a row's values.
+    names: &'n [&'n str],
+    rows: std::vec::IntoIter<Found>,
+}
+
+/// One scalar-only row as a map; `next` is the index of the next key.
+struct Row<'n> {
+    names: &'n [&'n str],
+    values: std::vec::IntoIter<Json>,
     next: usize,
 }
 
@@ -121,7 +196,7 @@ macro_rules! deserialize_as {
 }
 
 deserialize_as!(Rows<'_>, visit_seq);
-deserialize_as!(Row<'_, '_>, visit_map);
+deserialize_as!(Row<'_>, visit_map);
 
 impl<'de> SeqAccess<'de> for Rows<'_> {
     type Error = DecodeError;
@@ -130,16 +205,17 @@ impl<'de> SeqAccess<'de> for Rows<'_> {
         &mut self,
         seed: S,
     ) -> Result<Option<S::Value>, DecodeError> {
-        let Some(values) = self.rows.next() else {
-            return Ok(None);
-        };
-        let row = Row {
-            schema: self.schema,
-            slots: &self.slots,
-            values,
-            next: 0,
-        };
-        seed.deserialize(row).map(Some)
+        match self.rows.next() {
+            None => Ok(None),
+            Some(Found::Object(object)) => seed.deserialize(object).map(Some),
+            Some(Found::Values(values)) => seed
+                .deserialize(Row {
+                    names: self.names,
+                    values: values.into_iter(),
+                    next: 0,
+                })
+                .map(Some),
+        }
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -147,39 +223,28 @@ impl<'de> SeqAccess<'de> for Rows<'_> {
     }
 }
 
-impl<'de> MapAccess<'de> for Row<'_, '_> {
+impl<'de> MapAccess<'de> for Row<'_> {
     type Error = DecodeError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, DecodeError> {
-        let Some((field, _)) = self.slots.get(self.next) else {
+        let Some(name) = self.names.get(self.next) else {
             return Ok(None);
         };
-        seed.deserialize(StrDeserializer::new(&field.name))
-            .map(Some)
+        self.next += 1;
+        seed.deserialize(StrDeserializer::new(name)).map(Some)
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(
         &mut self,
         seed: S,
     ) -> Result<S::Value, DecodeError> {
-        let value = match self.slots.get(self.next) {
-            Some((field, slot)) => {
-                let stored = slot
-                    .and_then(|k| self.values.get_mut(k))
-                    .map(std::mem::take)
-                    .unwrap_or(Value::Null);
-                into_json(self.schema, field, stored)
-            }
-            None => Json::Null,
-        };
-        self.next += 1;
-        seed.deserialize(value)
+        seed.deserialize(self.values.next().unwrap_or(Json::Null))
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.slots.len().saturating_sub(self.next))
+        Some(self.names.len().saturating_sub(self.next))
     }
 }

@@ -402,3 +402,37 @@ fn create_many_skips_a_duplicate_at_the_root() {
     assert_eq!(n, json!({"count": 1}));
     assert_eq!((db.raw_count("Asset"), db.raw_count("Image")), (2, 2));
 }
+
+#[test]
+fn rows_read_as_json_carry_the_sub_model_fields() {
+    let db = media();
+    create(
+        &db,
+        "Movie",
+        json!({"title": "m", "duration": 90, "director": "d", "ownerId": 1}),
+    );
+    create(
+        &db,
+        "Image",
+        json!({"title": "i", "width": 5, "ownerId": 1}),
+    );
+    let client = db.engine.client(&db.conn, u(1));
+    for model in ["Asset", "Video"] {
+        let args = json!({"orderBy": {"id": "asc"}});
+        let typed: serde_json::Value = client.find_many_as(model, &args).unwrap().unwrap();
+        assert_eq!(
+            typed,
+            client.run(model, "findMany", &args).unwrap(),
+            "{model}"
+        );
+        let one = json!({"where": {"id": 1}});
+        let typed: Option<serde_json::Value> = client.find_unique_as(model, &one).unwrap().unwrap();
+        assert_eq!(
+            typed.unwrap(),
+            client.run(model, "findUnique", &one).unwrap()
+        );
+    }
+    let update = json!({"where": {"id": 1}, "data": {"title": "n"}});
+    let typed: serde_json::Value = client.update_as("Asset", &update).unwrap().unwrap();
+    assert_eq!(typed["director"], json!("d"), "{typed}");
+}

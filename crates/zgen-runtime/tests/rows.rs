@@ -1,6 +1,7 @@
-//! `Client::find_many_as` and `find_unique_as`: rows read straight into
-//! serde types agree with `run("findMany")`'s and `run("findUnique")`'s
-//! JSON, whatever the arguments, encodings and rules.
+//! `Client::find_many_as`, `find_first_as`, `find_unique_as` and the
+//! single-row writes' `create_as`, `update_as`, `upsert_as`: rows read straight into serde
+//! types agree with `run`'s JSON, whatever the arguments, encodings and
+//! rules.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -38,6 +39,14 @@ model Item {
   owner    User     @relation(fields: [ownerId], references: [id])
   ownerId  Int
   @@allow('all', true)
+}
+
+// Writable by anyone, readable only while `n` is positive.
+model Tally {
+  id Int @id
+  n  Int
+  @@allow('create,update', true)
+  @@allow('read', n > 0)
 }
 "#;
 
@@ -103,6 +112,9 @@ fn rows_read_as_json_equal_the_json_result() {
             let expected = client.run("Item", "findMany", args).unwrap();
             let rows = first.unwrap_or_else(typed);
             assert_eq!(rows, expected, "{args} as {auth:?}");
+            let first: Option<Json> = client.find_first_as("Item", args).unwrap().unwrap();
+            let expected = client.run("Item", "findFirst", args).unwrap();
+            assert_eq!(first.unwrap_or_default(), expected, "first of {args}");
         }
     }
 }
@@ -148,4 +160,113 @@ fn engine_errors_and_decode_errors_are_told_apart() {
         .find_many_as::<Vec<Wrong>>("Item", &json!({}))
         .unwrap();
     assert!(wrong.is_err());
+}
+
+/// The same write on two copies of one database: through `run` and
+/// through the typed `*_as` entry point.
+fn same_write(
+    op: &str,
+    auth: Option<Json>,
+    model: &str,
+    args: &Json,
+) -> (Result<Json, String>, Result<Json, String>, [Json; 2]) {
+    let (json_db, typed_db) = (db(), db());
+    let json_side = json_db.engine.client(&json_db.conn, auth.clone());
+    let typed_side = typed_db.engine.client(&typed_db.conn, auth);
+    let expected = json_side.run(model, op, args);
+    let typed = match op {
+        "create" => typed_side.create_as::<Json>(model, args),
+        "update" => typed_side.update_as::<Json>(model, args),
+        "upsert" => typed_side.upsert_as::<Json>(model, args),
+        other => panic!("not a single-row write: {other}"),
+    }
+    .map(|decoded| decoded.unwrap());
+    let everything = json!({"orderBy": {"id": "asc"}});
+    let tables = [&json_db, &typed_db].map(|db| {
+        let all = db.engine.client(&db.conn, Some(json!({"id": 1})));
+        json!([
+            all.run("Item", "findMany", &everything).unwrap(),
+            db.raw_count("Tally"),
+        ])
+    });
+    let reason = |r: Result<Json, zgen_runtime::Error>| r.map_err(|e| common::reason(Err(e)));
+    (reason(typed), reason(expected), tables)
+}
+
+#[test]
+fn written_rows_read_as_json_equal_the_json_result() {
+    let item = |id: i64| {
+        json!({"id": id, "title": "new", "at": "2024-06-01T00:00:00Z", "ownerId": 2,
+            "secret": "s", "meta": {"k": [1]}, "big": 5, "price": "1.5"})
+    };
+    let cases = [
+        ("create", json!({"data": item(10)})),
+        (
+            "create",
+            json!({"data": item(11), "select": {"id": true, "secret": true}}),
+        ),
+        (
+            "create",
+            json!({"data": item(12), "include": {"owner": true}}),
+        ),
+        ("create", json!({"data": item(13), "omit": {"meta": true}})),
+        ("create", json!({"data": item(1)})),
+        ("create", json!({"data": {"id": 5, "n": 0}})),
+        (
+            "update",
+            json!({"where": {"id": 2}, "data": {"title": "t", "done": true}}),
+        ),
+        (
+            "update",
+            json!({"where": {"id": 3}, "data": {"kind": "TASK"}, "select": {"kind": true}}),
+        ),
+        (
+            "update",
+            json!({"where": {"id": 4}, "data": {"ownerId": 1}, "include": {"owner": true}}),
+        ),
+        (
+            "update",
+            json!({"where": {"id": 99}, "data": {"title": "t"}}),
+        ),
+        (
+            "upsert",
+            json!({"where": {"id": 5}, "create": item(5), "update": {"title": "u"}}),
+        ),
+        (
+            "upsert",
+            json!({"where": {"id": 20}, "create": item(20), "update": {"title": "u"}}),
+        ),
+    ];
+    for auth in [None, Some(json!({"id": 1}))] {
+        for (op, args) in &cases {
+            let model = if args["data"].get("n").is_some() {
+                "Tally"
+            } else {
+                "Item"
+            };
+            let (typed, expected, [a, b]) = same_write(op, auth.clone(), model, args);
+            assert_eq!(typed, expected, "{op} {args} as {auth:?}");
+            assert_eq!(a, b, "the databases after {op} {args}");
+        }
+    }
+}
+
+#[test]
+fn an_unreadable_written_row_stays_written() {
+    for op in ["create", "upsert"] {
+        let args = json!({"data": {"id": 1, "n": 0}, "where": {"id": 1},
+            "create": {"id": 1, "n": 0}, "update": {"n": 0}});
+        let mut args = args.as_object().unwrap().clone();
+        if op == "create" {
+            args.retain(|k, _| k == "data");
+        } else {
+            args.remove("data");
+        }
+        let (typed, expected, [a, b]) = same_write(op, None, "Tally", &Json::Object(args));
+        let refused = Err("rejected-by-policy/cannot-read-back".to_string());
+        assert_eq!(typed, refused, "{op}");
+        assert_eq!(typed, expected);
+        assert_eq!(a, b);
+        assert_eq!(a[1], json!(1), "the {op} stays");
+    }
 }

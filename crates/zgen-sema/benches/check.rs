@@ -1,5 +1,5 @@
 //! Parse + check of the largest real schema (cal.com), the figure reported
-//! in `docs/benchmarks.md`.
+//! in `docs/benchmarks.md`, and the once-per-process cost of the built-ins.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::Path;
@@ -29,5 +29,15 @@ fn parse_and_check(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, parse_and_check);
+/// What a process pays once for the built-in declarations: decoding the
+/// tree embedded at build time, against parsing `stdlib.zmodel`.
+fn builtins(c: &mut Criterion) {
+    use zgen_sema::stdlib;
+    c.bench_function("stdlib decode", |b| b.iter(stdlib::decode));
+    c.bench_function("stdlib parse", |b| {
+        b.iter(|| zgen_syntax::parse(stdlib::STDLIB_FILE, stdlib::SOURCE))
+    });
+}
+
+criterion_group!(benches, parse_and_check, builtins);
 criterion_main!(benches);

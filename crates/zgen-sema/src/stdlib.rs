@@ -1,5 +1,8 @@
-//! zgen's built-in declarations, written in ZModel (`stdlib.zmodel`) and
-//! parsed once per process.
+//! zgen's built-in declarations, written in ZModel (`stdlib.zmodel`).
+//!
+//! The file is parsed at build time (`build.rs`) and embedded as postcard
+//! bytes; a process decodes them once, which costs a small fraction of
+//! parsing the file.
 
 use std::sync::OnceLock;
 use zgen_diagnostics::FileId;
@@ -11,17 +14,34 @@ pub const STDLIB_FILE: FileId = FileId(u32::MAX);
 
 pub const SOURCE: &str = include_str!("stdlib.zmodel");
 
+/// `zgen_syntax::parse(STDLIB_FILE, SOURCE)`, done by `build.rs`.
+const PARSED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/stdlib.postcard"));
+
 /// The parsed built-ins.
 pub fn files() -> &'static [SchemaFile] {
-    static PARSED: OnceLock<Vec<SchemaFile>> = OnceLock::new();
-    PARSED.get_or_init(|| vec![zgen_syntax::parse(STDLIB_FILE, SOURCE).0])
+    static FILES: OnceLock<Vec<SchemaFile>> = OnceLock::new();
+    FILES.get_or_init(|| {
+        // The bytes are produced and checked with this build, so decoding
+        // only fails if that is broken; parsing then still gives the tree.
+        let file = decode().unwrap_or_else(|| zgen_syntax::parse(STDLIB_FILE, SOURCE).0);
+        vec![file]
+    })
+}
+
+/// The embedded tree, decoded afresh ([`files`] does this once per process).
+pub fn decode() -> Option<SchemaFile> {
+    postcard::from_bytes(PARSED).ok()
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// The embedded tree cannot drift from the parser: spans, docs and
+    /// comments included.
     #[test]
-    fn stdlib_parses_cleanly() {
-        let (_, diags) = zgen_syntax::parse(super::STDLIB_FILE, super::SOURCE);
-        assert!(diags.is_empty(), "{diags:#?}");
+    fn embedded_tree_is_the_parsed_file() {
+        let parsed = zgen_syntax::parse(STDLIB_FILE, SOURCE).0;
+        assert_eq!(decode(), Some(parsed));
     }
 }

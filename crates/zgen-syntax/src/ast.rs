@@ -4,19 +4,21 @@
 //! formatter needs to print the file back (declaration and member order,
 //! doc comments, parentheses); ordinary comments are kept beside the tree in
 //! [`SchemaFile::comments`]. Nothing here is resolved: names are strings.
+//! The tree is serde-serializable so zgen-sema can embed its built-in
+//! declarations already parsed (see its `build.rs`).
 
 use serde::{Deserialize, Serialize};
 use zgen_diagnostics::{FileId, Span};
 
 /// A name as written, with its span.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ident {
     pub name: String,
     pub span: Span,
 }
 
 /// A `//` or `/* */` comment, kept for the formatter.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comment {
     /// The comment text including its `//` or `/* */` delimiters.
     pub text: String,
@@ -28,7 +30,7 @@ pub struct Comment {
 pub type Docs = Vec<String>;
 
 /// One parsed file.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SchemaFile {
     pub file: FileId,
     pub imports: Vec<Import>,
@@ -38,7 +40,7 @@ pub struct SchemaFile {
 }
 
 /// `import "path"`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Import {
     /// The path as written (string contents, escapes resolved).
     pub path: String,
@@ -47,7 +49,7 @@ pub struct Import {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Decl {
     /// `datasource`, `generator` and `plugin` blocks.
     Config(ConfigBlock),
@@ -83,7 +85,7 @@ impl Decl {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ConfigKind {
     Datasource,
     Generator,
@@ -101,7 +103,7 @@ impl ConfigKind {
 }
 
 /// `datasource db { provider = 'sqlite' }` and its siblings.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConfigBlock {
     pub docs: Docs,
     pub kind: ConfigKind,
@@ -111,7 +113,7 @@ pub struct ConfigBlock {
 }
 
 /// `key = value`; the value is a literal, call, array or object expression.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConfigField {
     pub docs: Docs,
     pub name: Ident,
@@ -141,7 +143,7 @@ impl ModelKind {
 }
 
 /// `model`, `view`, `type` or `abstract model` with its body.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
     pub docs: Docs,
     pub kind: ModelKind,
@@ -176,7 +178,7 @@ impl Model {
 }
 
 /// A model body entry, in source order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Member {
     Field(Field),
     /// A model-level `@@attribute`.
@@ -184,7 +186,7 @@ pub enum Member {
 }
 
 /// `name Type[]? @attr...`
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     pub docs: Docs,
     pub name: Ident,
@@ -194,7 +196,7 @@ pub struct Field {
 }
 
 /// A written type: `String`, `Post[]`, `Int?`, `Unsupported("x")`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TypeRef {
     pub name: TypeName,
     pub array: bool,
@@ -202,7 +204,7 @@ pub struct TypeRef {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum TypeName {
     /// A builtin type keyword or a declared name.
     Named(Ident),
@@ -211,7 +213,7 @@ pub enum TypeName {
 }
 
 /// `@name(args)`, `@@name(args)` or `@@@name(args)`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Attribute {
     pub docs: Docs,
     /// The full name with its `@` prefix, e.g. `@@allow` or `@db.VarChar`.
@@ -233,7 +235,7 @@ impl Attribute {
 }
 
 /// A positional (`value`) or named (`name: value`) argument.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Arg {
     pub name: Option<Ident>,
     pub value: Expr,
@@ -241,7 +243,7 @@ pub struct Arg {
 }
 
 /// `enum Name { A B @map("b") @@map("e") }`
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Enum {
     pub docs: Docs,
     pub name: Ident,
@@ -249,13 +251,13 @@ pub struct Enum {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum EnumMember {
     Value(EnumValue),
     Attribute(Attribute),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnumValue {
     pub docs: Docs,
     pub name: Ident,
@@ -264,7 +266,7 @@ pub struct EnumValue {
 }
 
 /// `function name(p: T, q: U?): R { expr? } @@@attrs`
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FunctionDecl {
     pub docs: Docs,
     pub name: Ident,
@@ -277,7 +279,7 @@ pub struct FunctionDecl {
 }
 
 /// A function or procedure parameter `name: Type`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Param {
     pub docs: Docs,
     pub name: Ident,
@@ -286,7 +288,7 @@ pub struct Param {
 }
 
 /// `attribute @name(_ p: T, q: U?) @@@meta`
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttributeDecl {
     pub docs: Docs,
     /// The full name with its `@` prefix.
@@ -297,7 +299,7 @@ pub struct AttributeDecl {
 }
 
 /// `[_] name: Type` in an attribute declaration.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttributeParam {
     pub docs: Docs,
     /// Written with a leading `_`: may be passed without its name.
@@ -309,7 +311,7 @@ pub struct AttributeParam {
 }
 
 /// `[mutation] procedure name(p: T): R`
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Procedure {
     pub docs: Docs,
     pub mutation: bool,
@@ -321,13 +323,13 @@ pub struct Procedure {
 }
 
 /// An expression with its span.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ExprKind {
     /// A string literal; escapes are resolved.
     String(String),
@@ -384,7 +386,7 @@ impl Expr {
 }
 
 /// `key: value` in an object literal; the key may be quoted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObjectEntry {
     pub key: Ident,
     /// True when the key was written as a string literal.

@@ -15,4 +15,6 @@ fn generated_api_compile_tests() {
     t.compile_fail("tests/ui/shape_relation_on_scalar.rs");
     t.compile_fail("tests/ui/shape_other_model.rs");
     t.compile_fail("tests/ui/shape_include_scalar.rs");
+    t.compile_fail("tests/ui/shape_count_to_one.rs");
+    t.compile_fail("tests/ui/shape_nested_where_wrong_model.rs");
 }

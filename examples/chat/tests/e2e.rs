@@ -49,6 +49,22 @@ fn a_chat_is_readable_by_sender_and_receiver_only() {
         .exec()
         .unwrap();
     assert_eq!(found.map(|m| m.message), Some("hi".to_string()));
+    // the one-row reads agree: carol sees no row, so the or-throw forms fail
+    for (user, visible) in [(&bob, true), (&carol, false)] {
+        let as_user = c.with_auth(Some(user));
+        let first = as_user.chat().find_first().exec().unwrap();
+        assert_eq!(first.map(|m| m.id), visible.then_some(sent.id));
+        let unique = as_user
+            .chat()
+            .find_unique_or_throw(ChatWhereUnique::id(sent.id));
+        let first = as_user.chat().find_first_or_throw();
+        for result in [unique.exec(), first.exec()] {
+            match result {
+                Ok(chat) => assert!(visible && chat.id == sent.id),
+                Err(e) => assert!(!visible && e.is_not_found(), "{e}"),
+            }
+        }
+    }
 }
 
 #[test]

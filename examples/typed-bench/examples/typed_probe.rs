@@ -11,7 +11,8 @@
 //! (`Client::run`, JSON), `typed` (the generated client, into `db::Post`),
 //! `typed-json` (find-many only: decoded from the engine's JSON by
 //! `exec_as`), `typed-shape` (find-many only: `id` and `title` into a
-//! `select!` shape).
+//! `select!` shape). The side `ab` times `typed` against `engine`
+//! instead, interleaved (`benches/support/interleave.rs` of zgen-runtime).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -22,10 +23,20 @@ use zgen_client::{Sort, Update};
 
 #[path = "../../../crates/zgen-runtime/benches/support/blog.rs"]
 mod blog;
+#[path = "../../../crates/zgen-runtime/benches/support/interleave.rs"]
+mod interleave;
 
 const ME: i32 = 1;
 
 zgen_client::select!(db::post => struct PostTitle { id, title });
+
+struct Fixture {
+    conn: zgen_client::rusqlite::Connection,
+    engine: &'static zgen_client::zgen_runtime::Engine,
+    user: db::User,
+    readable: Vec<i32>,
+    mine: Vec<i32>,
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -36,82 +47,96 @@ fn main() {
     let mut conn = blog::open(&path);
     db::create_tables(&conn).unwrap();
     blog::seed(&mut conn);
-    let engine = db::engine().unwrap();
-    let user = db::User {
-        id: ME,
-        email: "user1@example.com".into(),
-        name: None,
-        posts: None,
-        relation_counts: None,
-    };
     let of = |id: i64| i32::try_from(id).unwrap();
-    let readable: Vec<i32> = (1..=of(blog::POSTS))
-        .filter(|id| id % 2 == 0 || (id - 1) % of(blog::USERS) + 1 == ME)
-        .collect();
-    let mine: Vec<i32> = (1..=of(blog::POSTS))
-        .filter(|id| (id - 1) % of(blog::USERS) + 1 == ME)
-        .collect();
+    let f = Fixture {
+        conn,
+        engine: db::engine().unwrap(),
+        user: db::User {
+            id: ME,
+            email: "user1@example.com".into(),
+            name: None,
+            posts: None,
+            relation_counts: None,
+        },
+        readable: (1..=of(blog::POSTS))
+            .filter(|id| id % 2 == 0 || (id - 1) % of(blog::USERS) + 1 == ME)
+            .collect(),
+        mine: (1..=of(blog::POSTS))
+            .filter(|id| (id - 1) % of(blog::USERS) + 1 == ME)
+            .collect(),
+    };
+    if side == "ab" {
+        return interleave::interleaved(op, ["typed", "engine"], n, |typed, i| {
+            step(&f, op, if typed { "typed" } else { "engine" }, i);
+        });
+    }
     for i in 0..n {
-        if side == "engine" {
-            let client = engine.client(&conn, Some(json!({"id": ME})));
-            let (operation, args) = match op {
-                "find-unique" => (
-                    "findUnique",
-                    json!({"where": {"id": readable[i % readable.len()]}}),
-                ),
-                "find-many" => ("findMany", json!({"take": 100, "orderBy": {"id": "asc"}})),
-                "create" => (
-                    "create",
-                    json!({"data": {"title": "check", "content": "Hello", "authorId": ME}}),
-                ),
-                "update" => (
-                    "update",
-                    json!({"where": {"id": mine[i % mine.len()]}, "data": {"views": {"increment": 1}}}),
-                ),
-                _ => panic!("unknown operation `{op}`"),
-            };
-            black_box(client.run("Post", operation, &args).unwrap());
-            continue;
+        step(&f, op, side, i);
+    }
+}
+
+/// Operation `i` of one side, with a new client as a request would make.
+fn step(f: &Fixture, op: &str, side: &str, i: usize) {
+    let (readable, mine) = (&f.readable, &f.mine);
+    if side == "engine" {
+        let client = f.engine.client(&f.conn, Some(json!({"id": ME})));
+        let (operation, args) = match op {
+            "find-unique" => (
+                "findUnique",
+                json!({"where": {"id": readable[i % readable.len()]}}),
+            ),
+            "find-many" => ("findMany", json!({"take": 100, "orderBy": {"id": "asc"}})),
+            "create" => (
+                "create",
+                json!({"data": {"title": "check", "content": "Hello", "authorId": ME}}),
+            ),
+            "update" => (
+                "update",
+                json!({"where": {"id": mine[i % mine.len()]}, "data": {"views": {"increment": 1}}}),
+            ),
+            _ => panic!("unknown operation `{op}`"),
+        };
+        black_box(client.run("Post", operation, &args).unwrap());
+        return;
+    }
+    let client = db::client(&f.conn).unwrap().with_auth(Some(&f.user));
+    let posts = client.post();
+    match (op, side) {
+        ("find-unique", "typed") => {
+            let id = readable[i % readable.len()];
+            black_box(posts.find_unique(PostWhereUnique::id(id)).exec().unwrap());
         }
-        let client = db::client(&conn).unwrap().with_auth(Some(&user));
-        let posts = client.post();
-        match (op, side) {
-            ("find-unique", "typed") => {
-                let id = readable[i % readable.len()];
-                black_box(posts.find_unique(PostWhereUnique::id(id)).exec().unwrap());
-            }
-            ("find-many", "typed-shape") => {
-                let query = posts
-                    .find_many()
-                    .shape::<PostTitle>()
-                    .take(100)
-                    .order_by(PostOrderBy::new().id(Sort::Asc));
-                black_box(query.exec().unwrap());
-            }
-            ("find-many", "typed" | "typed-json") => {
-                let query = posts
-                    .find_many()
-                    .take(100)
-                    .order_by(PostOrderBy::new().id(Sort::Asc));
-                black_box(if side == "typed" {
-                    query.exec().unwrap()
-                } else {
-                    query.exec_as::<Vec<db::Post>>().unwrap()
-                });
-            }
-            ("create", "typed") => {
-                let data = PostCreate::new()
-                    .title("check")
-                    .content("Hello")
-                    .author_id(ME);
-                black_box(posts.create(data).exec().unwrap());
-            }
-            ("update", "typed") => {
-                let id = mine[i % mine.len()];
-                let data = PostUpdate::new().views(Update::increment(1));
-                black_box(posts.update(PostWhereUnique::id(id), data).exec().unwrap());
-            }
-            _ => panic!("unknown operation `{op}` or side `{side}`"),
+        ("find-many", "typed-shape") => {
+            let query = posts
+                .find_many()
+                .shape::<PostTitle>()
+                .take(100)
+                .order_by(PostOrderBy::new().id(Sort::Asc));
+            black_box(query.exec().unwrap());
         }
+        ("find-many", "typed" | "typed-json") => {
+            let query = posts
+                .find_many()
+                .take(100)
+                .order_by(PostOrderBy::new().id(Sort::Asc));
+            black_box(if side == "typed" {
+                query.exec().unwrap()
+            } else {
+                query.exec_as::<Vec<db::Post>>().unwrap()
+            });
+        }
+        ("create", "typed") => {
+            let data = PostCreate::new()
+                .title("check")
+                .content("Hello")
+                .author_id(ME);
+            black_box(posts.create(data).exec().unwrap());
+        }
+        ("update", "typed") => {
+            let id = mine[i % mine.len()];
+            let data = PostUpdate::new().views(Update::increment(1));
+            black_box(posts.update(PostWhereUnique::id(id), data).exec().unwrap());
+        }
+        _ => panic!("unknown operation `{op}` or side `{side}`"),
     }
 }

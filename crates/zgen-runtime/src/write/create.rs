@@ -2,7 +2,7 @@
 //! every row against the create rule (P-90, P-91), then the INSERT, then
 //! nested writes, then a read-back under the read rule (P-95).
 
-use super::{data_arg, RowId};
+use super::{data_arg, RowId, Written};
 use crate::args::only_keys;
 use crate::defaults::{fill_create_defaults, now_iso, DefaultContext};
 use crate::engine::Client;
@@ -16,7 +16,11 @@ use zgen_policy::sql::Sql;
 use zgen_sema::{FieldId, ModelId, Operation};
 
 impl<'a> Client<'a> {
-    pub(crate) fn create(&self, model: ModelId, args: &Map<String, Json>) -> Result<Json> {
+    pub(crate) fn create<'j>(
+        &self,
+        model: ModelId,
+        args: &'j Map<String, Json>,
+    ) -> Result<Written<'j>> {
         let name = self.model_name(model);
         only_keys(name, args, &["data", "select", "include", "omit"])?;
         let data = data_arg(name, args)?;
@@ -27,7 +31,7 @@ impl<'a> Client<'a> {
         } else {
             self.atomically(|| self.create_row(model, data, &[]))?
         };
-        self.read_back(model, &id, args, &result)
+        Ok(Written { id, result })
     }
 
     /// A create without nested writes: one INSERT, which is atomic by

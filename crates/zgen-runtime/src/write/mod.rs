@@ -23,6 +23,13 @@ use zgen_sema::{FieldId, ModelId};
 /// The id values of one row, in [`id_fields`] order.
 pub(crate) type RowId = Vec<(FieldId, Value)>;
 
+/// A single-row write done (`create`, `update`, `upsert`): the row, and
+/// the selection its result is read back with, checked before the write.
+pub(crate) struct Written<'j> {
+    pub id: RowId,
+    pub result: FindArgs<'j>,
+}
+
 /// `data` split into column values and relation operations.
 pub(crate) struct Split<'j> {
     /// Scalar and enum fields, keyed by field name, as JSON.
@@ -225,16 +232,15 @@ impl<'a> Client<'a> {
 
     /// Reads a written row back under the read rule (P-95, P-111): an
     /// unreadable result is `cannot-read-back`; the write stays.
-    /// `raw` are the write's arguments, `args` their selection.
+    /// `raw` are the write's arguments.
     pub(crate) fn read_back(
         &self,
         model: ModelId,
-        id: &RowId,
         raw: &Map<String, Json>,
-        args: &FindArgs<'_>,
+        written: Written<'_>,
     ) -> Result<Json> {
-        let shape = read_back_shape(model, raw, id);
-        let row = self.find_planned(model, Some(shape), args)?;
+        let shape = read_back_shape(model, raw, &written.id);
+        let row = self.find_planned(model, Some(shape), &written.result)?;
         row.into_iter()
             .next()
             .ok_or_else(|| Error::cannot_read_back(self.model_name(model)))

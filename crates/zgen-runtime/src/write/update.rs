@@ -3,7 +3,7 @@
 //! update rules (P-164), the UPDATE, then the post-update rule on the new
 //! row with `before()` bound to the old one (P-113, P-114).
 
-use super::{data_arg, RowId};
+use super::{data_arg, RowId, Written};
 use crate::args::arg;
 use crate::args::only_keys;
 use crate::defaults::{now_iso, touch_updated_at};
@@ -19,14 +19,18 @@ use zgen_sema::{FieldId, ModelId, Operation};
 const NUMBER_OPS: &[&str] = &["increment", "decrement", "multiply", "divide"];
 
 impl<'a> Client<'a> {
-    pub(crate) fn update(&self, model: ModelId, args: &Map<String, Json>) -> Result<Json> {
+    pub(crate) fn update<'j>(
+        &self,
+        model: ModelId,
+        args: &'j Map<String, Json>,
+    ) -> Result<Written<'j>> {
         let name = self.model_name(model);
         only_keys(name, args, &["where", "data", "select", "include", "omit"])?;
         self.require_unique(model, arg(args, "where"))?;
         let data = data_arg(name, args)?;
         let result = self.result_args(model, args)?;
         if let Some(id) = self.update_in_one_statement(model, arg(args, "where"), data)? {
-            return self.read_back(model, &id, args, &result);
+            return Ok(Written { id, result });
         }
         let id = self.atomically(|| {
             // a row the rule does not allow "does not exist" (P-110); data
@@ -44,7 +48,7 @@ impl<'a> Client<'a> {
                 .ok_or_else(|| Error::not_found(name))?;
             self.update_row(model, &id, data)
         })?;
-        self.read_back(model, &id, args, &result)
+        Ok(Written { id, result })
     }
 
     pub(crate) fn update_many(
@@ -89,7 +93,11 @@ impl<'a> Client<'a> {
     }
 
     /// Update the row if the update rule allows it, else create (P-130).
-    pub(crate) fn upsert(&self, model: ModelId, args: &Map<String, Json>) -> Result<Json> {
+    pub(crate) fn upsert<'j>(
+        &self,
+        model: ModelId,
+        args: &'j Map<String, Json>,
+    ) -> Result<Written<'j>> {
         let name = self.model_name(model);
         only_keys(
             name,
@@ -114,7 +122,7 @@ impl<'a> Client<'a> {
                 None => self.create_row(model, create, &[]),
             }
         })?;
-        self.read_back(model, &id, args, &result)
+        Ok(Written { id, result })
     }
 
     /// Whether `data` sets a column of the row itself: a scalar, or a
