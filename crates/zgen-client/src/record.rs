@@ -103,9 +103,22 @@ where
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        // the values of a struct of up to `ON_STACK` fields wait on the
+        // stack: no allocation per row
+        const ON_STACK: usize = 24;
+        let mut stack: [Option<Json>; ON_STACK] = Default::default();
+        let mut heap = Vec::new();
+        let n = self.keys.len();
+        let values = match stack.get_mut(..n) {
+            Some(values) => values,
+            None => {
+                heap.resize(n, None);
+                &mut heap[..]
+            }
+        };
         let mut fields = Fields {
             keys: self.keys,
-            values: vec![None; self.keys.len()],
+            values,
             next: 0,
         };
         let mut hint = 0;
@@ -167,13 +180,13 @@ impl Visitor<'_> for Key {
 
 /// The values of one struct, by field; each kind's method takes the next
 /// field's value.
-pub struct Fields {
+pub struct Fields<'v> {
     keys: &'static [&'static str],
-    values: Vec<Option<Json>>,
+    values: &'v mut [Option<Json>],
     next: usize,
 }
 
-impl Fields {
+impl Fields<'_> {
     /// Runs `read` on the next field's value, or on [`Missing`] when the
     /// input had none.
     fn next<T>(
