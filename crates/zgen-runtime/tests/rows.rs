@@ -270,3 +270,33 @@ fn an_unreadable_written_row_stays_written() {
         assert_eq!(a[1], json!(1), "the {op} stays");
     }
 }
+
+#[test]
+fn structs_of_other_field_orders_agree_with_the_json_result() {
+    // fields in another order than the selection, some of it left out, a
+    // renamed one
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Item {
+        title: String,
+        #[serde(rename = "ownerId")]
+        owner: i64,
+        id: i64,
+        hidden: Option<String>,
+    }
+    let db = db();
+    let client = db.engine.client(&db.conn, None);
+    let args = json!({"orderBy": {"id": "desc"}});
+    let typed: Vec<Item> = client.find_many_as("Item", &args).unwrap().unwrap();
+    let expected: Vec<Item> =
+        serde_json::from_value(client.run("Item", "findMany", &args).unwrap()).unwrap();
+    assert_eq!(typed, expected);
+    assert_eq!(typed.len(), 6);
+    let selected = json!({"select": {"id": true, "ownerId": true}, "where": {"id": 3}});
+    let partial: Option<Json> = client.find_unique_as("Item", &selected).unwrap().unwrap();
+    assert_eq!(partial, Some(json!({"id": 3, "ownerId": 2})));
+    let missing = client.find_unique_as::<Item>("Item", &selected).unwrap();
+    assert!(missing
+        .unwrap_err()
+        .to_string()
+        .contains("missing field `title`"));
+}
