@@ -79,6 +79,8 @@ pub(crate) fn values(
     Ok(values)
 }
 
+// `value` and `read` are inlined into both callers: as calls they cost
+// the engine's JSON rows ≈ 1–2 % of a findMany (callgrind).
 #[inline(always)]
 fn value(schema: &Schema, column: &Column<'_>, row: &rusqlite::Row<'_>) -> rusqlite::Result<Json> {
     Ok(match column.slot {
