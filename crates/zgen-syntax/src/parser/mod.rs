@@ -271,12 +271,10 @@ impl<'a> Lower<'a> {
             if !may_follow_comment {
                 break;
             }
-            let comment_start = self
-                .comment_ends
-                .binary_search_by_key(&end, |&(e, _)| e)
-                .ok()
-                .and_then(|i| self.comment_ends.get(i))
-                .map(|&(_, s)| s);
+            // the comment that ends at `end`, or (when blanks closing a
+            // line comment were trimmed) the one `end` falls inside
+            let first_after = self.comment_ends.partition_point(|&(e, _)| e < end);
+            let comment_start = self.comment_ends.get(first_after).map(|&(_, s)| s);
             match comment_start {
                 Some(c) if c >= start && c < end => end = c,
                 _ => break,
