@@ -15,7 +15,7 @@
 use crate::datetime::{self, DateTimeField};
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
-use serde_json::{Error, Value as Json};
+use serde_json::{Error, Map, Value as Json};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -269,6 +269,41 @@ impl<S: Serializer> Writer<S> {
     }
 }
 
+/// Builds a struct's JSON object directly, a method per field kind, with
+/// the values [`Writer`] writes: for the auth value, which a client sends
+/// the engine as JSON on every request.
+pub struct Object(Map<String, Json>);
+
+impl Object {
+    pub fn with_capacity(len: usize) -> Self {
+        Object(Map::with_capacity(len))
+    }
+
+    pub fn value<T: Serialize>(&mut self, key: &'static str, value: &T) {
+        self.0.insert(key.to_owned(), to_json(value));
+    }
+
+    pub fn date<T: DateTimeField>(&mut self, key: &'static str, value: &T) {
+        self.value(key, &datetime::AsText(value));
+    }
+
+    pub fn skip<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.value(key, value);
+        }
+    }
+
+    pub fn end(self) -> Json {
+        Json::Object(self.0)
+    }
+}
+
+/// `value` as JSON; `null` where serde_json cannot represent it (a map
+/// with keys that are not strings), which model fields never hold.
+fn to_json<T: Serialize>(value: &T) -> Json {
+    serde_json::to_value(value).unwrap_or(Json::Null)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -351,6 +386,13 @@ mod tests {
         };
         let again = serde_json::to_value(&nested).unwrap();
         assert_eq!(again["author"], expected);
+        let mut object = super::Object::with_capacity(5);
+        object.value("id", &nested.id);
+        object.date("createdAt", &nested.created_at);
+        object.date("editedAt", &nested.edited_at);
+        object.value("title", &nested.title);
+        object.skip("author", &nested.author);
+        assert_eq!(object.end(), again);
         assert_eq!(read(again).unwrap(), nested);
     }
 }

@@ -20,6 +20,7 @@ mod types;
 mod writer;
 
 pub use names::{camel, snake};
+use std::collections::BTreeSet;
 pub use types::DateTimes;
 use zgen_sema::{ModelId, Schema};
 
@@ -92,7 +93,9 @@ pub fn generate_for(engine: &zgen_runtime::Engine, options: &Options) -> Vec<Gen
     let compiled = engine.to_compiled();
     let tag = tag(&[&compiled, format!("{options:?}").as_bytes()]);
     let ids: Vec<ModelId> = models.iter().map(|(id, _)| *id).collect();
-    let (root, files) = root_and_model_files(schema, &ids, options, &modules, &tag);
+    let auth_keys = engine.auth_keys();
+    let (root, files) =
+        root_and_model_files(schema, &ids, options, &modules, &tag, auth_keys.as_ref());
     let mut out = Vec::with_capacity(models.len() + 2);
     out.push(GeneratedFile {
         path: ROOT_FILE.to_string(),
@@ -120,13 +123,14 @@ fn root_and_model_files(
     options: &Options,
     modules: &[(String, String)],
     tag: &str,
+    auth_keys: Option<&BTreeSet<String>>,
 ) -> (Vec<u8>, Vec<Vec<u8>>) {
     let files = |ids: &[ModelId]| -> Vec<Vec<u8>> {
         ids.iter()
             .map(|id| model::model_file(schema, *id, options.datetime, tag))
             .collect()
     };
-    let root = || root::root_file(schema, options, modules);
+    let root = || root::root_file(schema, options, modules, auth_keys);
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     if cores < 2 || ids.len() < 8 {
         return (root(), files(ids));

@@ -110,7 +110,7 @@ fn record(w: &mut Rust, model: &Model, name: &str, members: &[Member<'_>]) {
                 (ty, "skip")
             }
             Role::Value { ty, .. } => {
-                let kind = if is_date(m.field) { "date" } else { "value" };
+                let kind = record_kind(m);
                 if maybe_absent(m.field) {
                     (format!("Option<{ty}>"), kind)
                 } else {
@@ -134,6 +134,16 @@ fn record(w: &mut Rust, model: &Model, name: &str, members: &[Member<'_>]) {
     let mut tokens: Vec<&str> = vec![name, &quoted];
     tokens.extend(fields.iter().map(String::as_str));
     w.fill("zc::record! {", &tokens, "}");
+}
+
+/// How `zc::record!` (and `zgen_client::record::Object`) treat a field:
+/// `skip` for a relation (left out when absent), `date` or `value`.
+pub fn record_kind(m: &Member<'_>) -> &'static str {
+    match m.role {
+        Role::Relation { .. } => "skip",
+        Role::Value { .. } if is_date(m.field) => "date",
+        Role::Value { .. } => "value",
+    }
 }
 
 /// The attributes of a struct that results (or JSON values) deserialize
@@ -185,7 +195,7 @@ pub struct Member<'s> {
 }
 
 impl<'s> Member<'s> {
-    fn new(schema: &Schema, field: &'s Field, dt: DateTimes) -> Self {
+    pub fn new(schema: &Schema, field: &'s Field, dt: DateTimes) -> Self {
         Member {
             field,
             role: role(schema, field, dt),

@@ -1,14 +1,20 @@
 //! The root module: enums, typed-JSON structs, the embedded engine, the
 //! table statements, and the sync and async clients.
 
-use crate::model::{docs, serde_struct};
+use crate::model::{docs, record_kind, serde_struct, Member};
 use crate::names;
-use crate::types::{maybe_absent, role, serde_with, Role};
+use crate::types::{maybe_absent, role, serde_with, visible, Role};
 use crate::writer::{string, Rust};
 use crate::{Layout, Options};
+use std::collections::BTreeSet;
 use zgen_sema::{ModelKind, Schema};
 
-pub fn root_file(schema: &Schema, options: &Options, modules: &[(String, String)]) -> Vec<u8> {
+pub fn root_file(
+    schema: &Schema,
+    options: &Options,
+    modules: &[(String, String)],
+    auth_keys: Option<&BTreeSet<String>>,
+) -> Vec<u8> {
     let mut w = Rust::new(crate::HEADER);
     w.line(&["use ::zgen_client as zc;"]);
     for (module, file) in modules {
@@ -52,14 +58,8 @@ pub fn root_file(schema: &Schema, options: &Options, modules: &[(String, String)
         true,
     );
     w.raw(ENGINE);
+    auth_json(&mut w, schema, options, auth_keys);
     let auth = auth_type(schema);
-    w.open_fn(
-        &["fn auth_json("],
-        &[format!("auth: &{auth}")],
-        " -> zc::serde_json::Value",
-    );
-    w.line(&["zc::serde_json::to_value(auth).unwrap_or_default()"]);
-    w.close();
     w.doc(" Runs operations for one auth value over one connection.");
     w.line(&["pub struct Client<'c>(zc::Session<'c>);"]);
     w.open(&["impl<'c> Client<'c>"]);
@@ -193,6 +193,44 @@ pub fn api(pool: zc::zgen_server::Pool) -> zc::Result<zc::zgen_server::Api> {
 "#;
 
 /// The type of `auth()`: the `@@auth` model or type, else `User`, else JSON.
+/// `auth_json`, the auth value as the engine receives it. Of a model, it
+/// holds only the members the rules and defaults read (`auth_keys`, all
+/// when `None`; see `zgen_policy::auth_keys`): the engine hashes and
+/// compares the value on every request, and nothing reads the others.
+fn auth_json(w: &mut Rust, schema: &Schema, options: &Options, keys: Option<&BTreeSet<String>>) {
+    let model = schema.auth.map(|id| schema.model(id));
+    let members: Vec<Member<'_>> = match model {
+        Some(model) if model.is_data_model() => visible(schema, model)
+            .filter(|f| keys.is_none_or(|keys| keys.contains(&f.name)))
+            .map(|f| Member::new(schema, f, options.datetime))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let object = format!("zc::record::Object::with_capacity({})", members.len());
+    let (param, body) = match model {
+        None => ("auth", "auth.clone()".to_string()),
+        Some(model) if !model.is_data_model() => (
+            "auth",
+            "zc::serde_json::to_value(auth).unwrap_or_default()".to_string(),
+        ),
+        Some(_) if members.is_empty() => ("_", format!("{object}.end()")),
+        Some(_) => ("auth", format!("let mut o = {object};")),
+    };
+    w.doc(" The auth value as the engine receives it: of a model, only the");
+    w.doc(" members that rules and defaults read.");
+    let params = [format!("{param}: &{}", auth_type(schema))];
+    w.open_fn(&["fn auth_json("], &params, " -> zc::serde_json::Value");
+    w.line(&[&body]);
+    if !members.is_empty() {
+        for m in &members {
+            let value = format!("&auth.{}", m.ident);
+            w.call(&format!("o.{}", record_kind(m)), &[&m.key, &value], ";");
+        }
+        w.line(&["o.end()"]);
+    }
+    w.close();
+}
+
 fn auth_type(schema: &Schema) -> String {
     match schema.auth {
         Some(id) => names::ty(&schema.model(id).name, ""),

@@ -10,6 +10,7 @@
 //! Architecture invariant: every value reaches the database as a bound
 //! parameter and every identifier is quoted.
 
+mod auth_keys;
 mod bind;
 mod compile;
 pub mod ddl;
@@ -20,6 +21,7 @@ mod policy_set;
 pub mod sql;
 pub mod storage;
 
+pub use auth_keys::auth_keys;
 pub use bind::{and, bind, bind_row, compare_consts, json_to_value, not, or, Auth};
 pub use compile::{id_fields, is_many_to_many, scalar_of};
 pub use policy_set::{ModelPolicy, PolicySet};

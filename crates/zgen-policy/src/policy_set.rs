@@ -21,6 +21,12 @@ impl ModelPolicy {
         let index = Operation::ALL.iter().position(|o| *o == op).unwrap_or(0);
         &self.operations[index]
     }
+
+    /// Every condition: the operations', then the fields'.
+    pub fn preds(&self) -> impl Iterator<Item = &Pred> {
+        let fields = self.field_read.iter().chain(&self.field_update);
+        self.operations.iter().chain(fields.map(|(_, p)| p))
+    }
 }
 
 /// The compiled policies of every model of a schema.

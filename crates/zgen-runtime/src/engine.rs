@@ -89,6 +89,13 @@ impl Engine {
         Ok(Engine::new(analysis.schema))
     }
 
+    /// The top-level members of the auth value that rules and defaults
+    /// read; `None` when the value is read as a whole
+    /// ([`zgen_policy::auth_keys`]).
+    pub fn auth_keys(&self) -> Option<std::collections::BTreeSet<String>> {
+        zgen_policy::auth_keys(&self.schema, &self.policies)
+    }
+
     pub fn schema(&self) -> &Schema {
         &self.schema
     }

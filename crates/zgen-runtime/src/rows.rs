@@ -19,7 +19,8 @@ use crate::write::Written;
 use serde::de::value::StrDeserializer;
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value as Json};
-use zgen_sema::ModelId;
+use std::marker::PhantomData;
+use zgen_sema::{FieldId, ModelId, Schema};
 
 /// A result that did not fit the requested type.
 pub type DecodeError = serde_json::Error;
@@ -119,8 +120,10 @@ impl Client<'_> {
         args: &FindArgs<'_>,
         shape: Option<Shape>,
     ) -> Result<std::result::Result<Option<T>, DecodeError>> {
-        let rows: std::result::Result<Vec<T>, _> = self.rows_as(id, args, shape)?;
-        Ok(rows.map(|rows| rows.into_iter().next()))
+        let found = self.found(id, args, shape)?;
+        let names = self.names(args);
+        let first = found.into_iter().next();
+        Ok(first.map(|row| row.read(PhantomData, names)).transpose())
     }
 
     fn rows_as<T: DeserializeOwned>(
@@ -129,24 +132,29 @@ impl Client<'_> {
         args: &FindArgs<'_>,
         shape: Option<Shape>,
     ) -> Result<std::result::Result<T, DecodeError>> {
-        let rows = self.find_planned_as(
+        let found = self.found(id, args, shape)?;
+        Ok(T::deserialize(Rows {
+            names: self.names(args),
+            rows: found.into_iter(),
+        }))
+    }
+
+    /// The rows of a read: scalar-only rows as their values, others shaped.
+    fn found(&self, id: ModelId, args: &FindArgs<'_>, shape: Option<Shape>) -> Result<Vec<Found>> {
+        self.find_planned_as(
             id,
             shape,
             args,
             |schema, columns, row| Ok(Found::Values(row_json::values(schema, columns, row)?)),
             Found::Object,
-        )?;
-        let schema = self.schema();
-        let names: Vec<&str> = args
-            .selection
-            .scalars
-            .iter()
-            .map(|f| schema.field(*f).name.as_str())
-            .collect();
-        Ok(T::deserialize(Rows {
-            names: &names,
-            rows: rows.into_iter(),
-        }))
+        )
+    }
+
+    fn names<'s>(&'s self, args: &'s FindArgs<'_>) -> Names<'s> {
+        Names {
+            schema: self.schema(),
+            fields: &args.selection.scalars,
+        }
     }
 }
 
@@ -158,16 +166,41 @@ enum Found {
     Object(Json),
 }
 
+impl Found {
+    /// The row read by `seed`, a scalar-only row as a map keyed by `names`.
+    fn read<'de, S: DeserializeSeed<'de>>(
+        self,
+        seed: S,
+        names: Names<'_>,
+    ) -> std::result::Result<S::Value, DecodeError> {
+        match self {
+            Found::Object(object) => seed.deserialize(object),
+            Found::Values(values) => seed.deserialize(Row {
+                names,
+                values: values.into_iter(),
+                next: 0,
+            }),
+        }
+    }
+}
+
+/// The names of a scalar-only row's values, looked up as they are read.
+#[derive(Clone, Copy)]
+struct Names<'s> {
+    schema: &'s Schema,
+    /// The selected fields, in the order of a row's values.
+    fields: &'s [FieldId],
+}
+
 /// The rows as a sequence of maps: selected field name → value.
 struct Rows<'n> {
-    /// The selected fields' names, in the order of a row's values.
-    names: &'n [&'n str],
+    names: Names<'n>,
     rows: std::vec::IntoIter<Found>,
 }
 
 /// One scalar-only row as a map; `next` is the index of the next key.
 struct Row<'n> {
-    names: &'n [&'n str],
+    names: Names<'n>,
     values: std::vec::IntoIter<Json>,
     next: usize,
 }
@@ -205,17 +238,10 @@ impl<'de> SeqAccess<'de> for Rows<'_> {
         &mut self,
         seed: S,
     ) -> Result<Option<S::Value>, DecodeError> {
-        match self.rows.next() {
-            None => Ok(None),
-            Some(Found::Object(object)) => seed.deserialize(object).map(Some),
-            Some(Found::Values(values)) => seed
-                .deserialize(Row {
-                    names: self.names,
-                    values: values.into_iter(),
-                    next: 0,
-                })
-                .map(Some),
-        }
+        self.rows
+            .next()
+            .map(|row| row.read(seed, self.names))
+            .transpose()
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -230,10 +256,11 @@ impl<'de> MapAccess<'de> for Row<'_> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, DecodeError> {
-        let Some(name) = self.names.get(self.next) else {
+        let Some(field) = self.names.fields.get(self.next) else {
             return Ok(None);
         };
         self.next += 1;
+        let name = self.names.schema.field(*field).name.as_str();
         seed.deserialize(StrDeserializer::new(name)).map(Some)
     }
 
@@ -245,6 +272,6 @@ impl<'de> MapAccess<'de> for Row<'_> {
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.names.len().saturating_sub(self.next))
+        Some(self.names.fields.len().saturating_sub(self.next))
     }
 }

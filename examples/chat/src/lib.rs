@@ -14,6 +14,12 @@ pub mod shop {
     include!(concat!(env!("OUT_DIR"), "/shop/mod.rs"));
 }
 
+/// A schema whose rules only ask whether someone is signed in
+/// (`crates/zgen-codegen/tests/fixtures/signed_in.zmodel`).
+pub mod signed_in {
+    include!(concat!(env!("OUT_DIR"), "/signed_in/mod.rs"));
+}
+
 use db::{Chat, ChatCreate, ChatUpdate, ChatWhere, ChatWhereUnique, User, UserCreate};
 use std::fmt::Write as _;
 use zgen_client::{Filter, Sort, ToOneFilter, Write};

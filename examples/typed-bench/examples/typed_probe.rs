@@ -11,8 +11,11 @@
 //! (`Client::run`, JSON), `typed` (the generated client, into `db::Post`),
 //! `typed-json` (find-many only: decoded from the engine's JSON by
 //! `exec_as`), `typed-shape` (find-many only: `id` and `title` into a
-//! `select!` shape). The side `ab` times `typed` against `engine`
-//! instead, interleaved (`benches/support/interleave.rs` of zgen-runtime).
+//! `select!` shape). A typed side ending in `-jsonauth` acts for
+//! `{"id": 1}` given as JSON (`with_auth_json`), the engine side's auth
+//! value, instead of the `User` struct. The side `ab` times `typed`
+//! against `engine` instead, interleaved (`benches/support/interleave.rs`
+//! of zgen-runtime); `AB=side1,side2` picks two other sides.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -66,8 +69,10 @@ fn main() {
             .collect(),
     };
     if side == "ab" {
-        return interleave::interleaved(op, ["typed", "engine"], n, |typed, i| {
-            step(&f, op, if typed { "typed" } else { "engine" }, i);
+        let sides = std::env::var("AB").unwrap_or("typed,engine".into());
+        let (a, b) = sides.split_once(',').unwrap();
+        return interleave::interleaved(op, [a, b], n, |first, i| {
+            step(&f, op, if first { a } else { b }, i);
         });
     }
     for i in 0..n {
@@ -99,7 +104,14 @@ fn step(f: &Fixture, op: &str, side: &str, i: usize) {
         black_box(client.run("Post", operation, &args).unwrap());
         return;
     }
-    let client = db::client(&f.conn).unwrap().with_auth(Some(&f.user));
+    let client = if side.ends_with("-jsonauth") {
+        db::client(&f.conn)
+            .unwrap()
+            .with_auth_json(Some(json!({"id": ME})))
+    } else {
+        db::client(&f.conn).unwrap().with_auth(Some(&f.user))
+    };
+    let side = side.trim_end_matches("-jsonauth");
     let posts = client.post();
     match (op, side) {
         ("find-unique", "typed") => {
