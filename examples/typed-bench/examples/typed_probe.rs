@@ -104,14 +104,15 @@ fn step(f: &Fixture, op: &str, side: &str, i: usize) {
         black_box(client.run("Post", operation, &args).unwrap());
         return;
     }
-    let client = if side.ends_with("-jsonauth") {
-        db::client(&f.conn)
-            .unwrap()
-            .with_auth_json(Some(json!({"id": ME})))
-    } else {
-        db::client(&f.conn).unwrap().with_auth(Some(&f.user))
+    let (client, side) = match side.strip_suffix("-jsonauth") {
+        Some(side) => (
+            db::client(&f.conn)
+                .unwrap()
+                .with_auth_json(Some(json!({"id": ME}))),
+            side,
+        ),
+        None => (db::client(&f.conn).unwrap().with_auth(Some(&f.user)), side),
     };
-    let side = side.trim_end_matches("-jsonauth");
     let posts = client.post();
     match (op, side) {
         ("find-unique", "typed") => {
