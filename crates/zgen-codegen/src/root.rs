@@ -192,7 +192,6 @@ pub fn api(pool: zc::zgen_server::Pool) -> zc::Result<zc::zgen_server::Api> {
 }
 "#;
 
-/// The type of `auth()`: the `@@auth` model or type, else `User`, else JSON.
 /// `auth_json`, the auth value as the engine receives it. Of a model, it
 /// holds only the members the rules and defaults read (`auth_keys`, all
 /// when `None`; see `zgen_policy::auth_keys`): the engine hashes and
@@ -221,16 +220,17 @@ fn auth_json(w: &mut Rust, schema: &Schema, options: &Options, keys: Option<&BTr
     let params = [format!("{param}: &{}", auth_type(schema))];
     w.open_fn(&["fn auth_json("], &params, " -> zc::serde_json::Value");
     w.line(&[&body]);
+    for m in &members {
+        let value = format!("&auth.{}", m.ident);
+        w.call(&format!("o.{}", record_kind(m)), &[&m.key, &value], ";");
+    }
     if !members.is_empty() {
-        for m in &members {
-            let value = format!("&auth.{}", m.ident);
-            w.call(&format!("o.{}", record_kind(m)), &[&m.key, &value], ";");
-        }
         w.line(&["o.end()"]);
     }
     w.close();
 }
 
+/// The type of `auth()`: the `@@auth` model or type, else `User`, else JSON.
 fn auth_type(schema: &Schema) -> String {
     match schema.auth {
         Some(id) => names::ty(&schema.model(id).name, ""),
